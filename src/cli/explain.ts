@@ -1,0 +1,39 @@
+/** `agbac explain`: a rule's explanation, or the list of rules. */
+import { findRule, RULES, type Rule } from '../core';
+import { type Command, EXIT, formatOption, json, parse, UsageError } from './common';
+
+export const explainCommand: Command = {
+  name: 'explain',
+  summary: 'explain a rule (AGBAC010 or aud-is-issuer), or --list them all',
+  usage: `agbac explain <code|name> [--format text|json]
+agbac explain --list [--format text|json]`,
+  async run(args, io) {
+    const { values, positionals } = parse(args, { list: { type: 'boolean' }, format: { type: 'string' } });
+    const format = formatOption(values.format, ['text', 'json'] as const);
+    if (values.list) {
+      if (positionals.length) throw new UsageError('--list takes no rule code');
+      io.out(format === 'json' ? json(RULES) : RULES.map((rule) => `${rule.code}  ${rule.severity.padEnd(7)}  ${rule.name}`).join('\n'));
+      return EXIT.ok;
+    }
+    const [code, ...extra] = positionals;
+    if (!code || extra.length) throw new UsageError('give one rule code, e.g. agbac explain AGBAC010, or --list');
+    const rule = findRule(code);
+    if (!rule) throw new UsageError(`no rule "${code}"; agbac explain --list shows them all`);
+    io.out(format === 'json' ? json(rule) : explainText(rule));
+    return EXIT.ok;
+  },
+};
+
+export function explainText(rule: Rule): string {
+  const lines = [
+    `${rule.code} ${rule.name} (${rule.severity}${rule.severityIn ? `; ${Object.entries(rule.severityIn).map(([p, s]) => `${s} under ${p}`).join(', ')}` : ''})`,
+    `Applies to: ${rule.targets.join(', ')}${rule.profiles ? `; profiles: ${rule.profiles.join(', ')}` : ''}`,
+    `Points at: ${rule.path}`,
+    `Message: ${rule.message}`,
+    '',
+    rule.explanation,
+  ];
+  if (rule.fix) lines.push('', `Quick fix: ${rule.fix}`);
+  if (rule.reference) lines.push(`Reference: ${rule.reference}`);
+  return lines.join('\n');
+}

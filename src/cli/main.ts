@@ -1,0 +1,54 @@
+/** The `agbac` command line: dispatch, help, and one-line errors with stable exit codes. */
+import { version } from '../../package.json';
+import { AgbacError, messageOf } from '../core';
+import { type Command, EXIT, type Io, UsageError } from './common';
+import { decodeCommand } from './decode';
+import { explainCommand } from './explain';
+import { lintCommand } from './lint';
+import { signCommand } from './sign';
+import { verifyCommand } from './verify';
+
+export const COMMANDS: readonly Command[] = [lintCommand, decodeCommand, signCommand, verifyCommand, explainCommand];
+
+function overview(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  return `agbac ${version}: AGBAC dual-subject tokens (agent + human) with Okta
+
+Usage: agbac <command> [options]   (agbac <command> --help for its options)
+
+Commands:
+${COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n')}`;
+}
+
+/** Runs one command line and returns the exit status; prints errors as one line, never a stack. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(overview());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-v') {
+    io.out(version);
+    return EXIT.ok;
+  }
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (!command) {
+    io.err(`agbac: unknown command "${name}"; agbac --help lists the commands`);
+    return EXIT.usage;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(command.usage);
+    return EXIT.ok;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`agbac ${command.name}: ${error.message} (agbac ${command.name} --help)`);
+      return EXIT.usage;
+    }
+    io.err(`agbac ${command.name}: ${error instanceof AgbacError ? error.message : `unexpected error: ${messageOf(error)}`}`);
+    if (io.env.AGBAC_DEBUG && error instanceof Error && error.stack) io.err(error.stack);
+    return EXIT.failed;
+  }
+}

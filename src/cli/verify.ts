@@ -1,0 +1,150 @@
+/** `agbac verify`: verify an access token and make the dual-subject decision. */
+import {
+  CLAIM_MAPPINGS,
+  formatPath,
+  type HumanApproval,
+  isRecord,
+  type JsonRecord,
+  KeyError,
+  parseJwt,
+  type Verification,
+  type VerificationKeys,
+  verifyAccessToken,
+} from '../core';
+import { remoteKeySet } from '../okta/jwks';
+import { type Command, CommandError, EXIT, formatOption, intOption, type Io, json, nowOption, parse, profileOption, readToken, UsageError } from './common';
+import { keysFromFile } from './keys';
+
+export const verifyCommand: Command = {
+  name: 'verify',
+  summary: 'verify an access token and decide ALLOW or DENY for the agent and the human',
+  usage: `agbac verify <token|file|-> --jwks <file|url> --issuer URL --audience AUD [options]
+
+Checks the signature (RS256 only, unless --alg says otherwise), issuer, audience, times, the
+agent (sub, cid), the scopes, and the human (act), then decides: ALLOW only when every check passes.
+
+Options:
+  --jwks FILE|URL       the issuer's keys: a JWKS or PEM file, or the jwks_uri (https, or http on loopback)
+  --issuer URL          the expected issuer, e.g. https://dev-123456.okta.com/oauth2/aus123abc456
+  --audience AUD        the expected API audience, e.g. https://api.example.com/finance
+  --scope S             a scope the action needs (repeatable)
+  --agent ID            an approved agent client id (repeatable; unchecked when absent)
+  --human ID            an approved human user id (repeatable; unchecked when absent)
+  --assertion JWT|FILE  the client assertion: the token's act must equal its act
+  --profile okta-guide|agbac-1.0
+  --mapping okta|token-exchange   where the agent and the human are (default okta: sub=agent, act=human)
+  --alg ALG             an allowed signing algorithm (repeatable; default RS256)
+  --action A --resource R --correlation-id ID   recorded in the audit event
+  --clock-skew SECONDS  default 60
+  --now TIME            evaluate at this time (seconds or ISO)
+  --format text|json    json has decision, findings, agent, human and the audit event
+
+Exit status: 0 ALLOW, 1 DENY, 2 usage error.`,
+  async run(args, io) {
+    const { values, positionals } = parse(args, {
+      jwks: { type: 'string' },
+      issuer: { type: 'string' },
+      audience: { type: 'string' },
+      scope: { type: 'string', multiple: true },
+      agent: { type: 'string', multiple: true },
+      human: { type: 'string', multiple: true },
+      assertion: { type: 'string' },
+      profile: { type: 'string' },
+      mapping: { type: 'string' },
+      alg: { type: 'string', multiple: true },
+      action: { type: 'string' },
+      resource: { type: 'string' },
+      'correlation-id': { type: 'string' },
+      'clock-skew': { type: 'string' },
+      now: { type: 'string' },
+      format: { type: 'string' },
+    });
+    const [source, ...extra] = positionals;
+    if (!source || extra.length) throw new UsageError('give exactly one token, file or -');
+    if (!values.issuer) throw new UsageError('--issuer is required');
+    if (!values.audience) throw new UsageError('--audience is required');
+    if (!values.jwks) throw new UsageError('--jwks is required');
+    const format = formatOption(values.format, ['text', 'json'] as const);
+    const mapping = CLAIM_MAPPINGS[values.mapping ?? 'okta'];
+    if (!mapping) throw new UsageError(`--mapping must be ${Object.keys(CLAIM_MAPPINGS).join(' or ')}, got "${values.mapping}"`);
+
+    const result = await verifyAccessToken(await readToken(source, io), {
+      keys: await loadKeys(values.jwks, io),
+      issuer: values.issuer,
+      audience: values.audience,
+      requiredScopes: values.scope ?? [],
+      approvedAgents: values.agent,
+      humanApproval: values.human ? ({ kind: 'allow-list', ids: values.human } satisfies HumanApproval) : undefined,
+      expectedActor: values.assertion ? await assertionActor(values.assertion, io) : undefined,
+      profile: profileOption(values.profile),
+      mapping,
+      algorithms: values.alg,
+      action: values.action,
+      resource: values.resource,
+      correlationId: values['correlation-id'],
+      clockSkewSeconds: intOption('clock-skew', values['clock-skew'], { min: 0, max: 3600 }),
+      now: nowOption(values.now, io),
+    }).catch((error: unknown) => {
+      if (error instanceof KeyError) throw new CommandError(error.message, { cause: error });
+      throw error;
+    });
+
+    const unchecked = [
+      ...(values.agent ? [] : ['the agent was not checked against an approved list (--agent)']),
+      ...(values.human ? [] : ['the human was not checked against an approved list (--human)']),
+    ];
+    io.out(format === 'json' ? json(verificationJson(result, unchecked)) : verificationText(result, unchecked));
+    return result.decision === 'ALLOW' ? EXIT.ok : EXIT.failed;
+  },
+};
+
+async function loadKeys(source: string, io: Io): Promise<VerificationKeys> {
+  if (/^https?:\/\//i.test(source)) {
+    try {
+      return remoteKeySet(source);
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
+  }
+  return keysFromFile(source, io);
+}
+
+async function assertionActor(source: string, io: Io): Promise<JsonRecord> {
+  const parsed = parseJwt(await readToken(source, io));
+  if (!parsed.ok) throw new CommandError(`--assertion is not a readable JWT: ${parsed.error.message}`);
+  const act = parsed.jwt.payload.act;
+  if (!isRecord(act)) throw new CommandError('--assertion has no act object to compare with');
+  return act;
+}
+
+export function verificationJson(result: Verification, unchecked: readonly string[]) {
+  return {
+    decision: result.decision,
+    signatureValid: result.signatureValid,
+    agent: result.agent ?? null,
+    human: result.human ?? null,
+    findings: result.findings.map((finding) => ({
+      code: finding.code,
+      severity: finding.severity,
+      message: finding.message,
+      path: formatPath(finding.path),
+      part: finding.part,
+    })),
+    unchecked,
+    audit: result.audit,
+  };
+}
+
+export function verificationText(result: Verification, unchecked: readonly string[]): string {
+  const mark = { error: '✗', warning: '!', info: 'i' } as const;
+  const lines = [`${result.decision}  agent ${result.agent ?? '(none)'}  human ${result.human ?? '(none)'}`];
+  const sorted = [...result.findings].sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
+  for (const finding of sorted) lines.push(`  ${mark[finding.severity]} ${finding.code} ${finding.message}`);
+  if (result.decision === 'ALLOW') lines.push('  ✓ signature, issuer, audience, lifetime, agent, scopes and human all pass');
+  for (const note of unchecked) lines.push(`  note: ${note}`);
+  return lines.join('\n');
+}
+
+function severityRank(severity: string): number {
+  return severity === 'error' ? 0 : severity === 'warning' ? 1 : 2;
+}

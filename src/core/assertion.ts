@@ -1,0 +1,78 @@
+/** Building client assertion payloads the way Okta accepts them. */
+import { ASSERTION_LIMITS, type AudienceStyle, DELEGATION_METHODS } from './profiles';
+import { isoTime } from './time';
+import type { JsonRecord } from './rules/finding';
+
+/** The human an agent acts for. `id` is the Okta user id (`00u…`). */
+export interface Human {
+  readonly id: string;
+  readonly email?: string;
+  readonly name?: string;
+}
+
+/** AGBAC 1.0's record of how the human delegated to the agent. */
+export interface Delegation {
+  readonly method: (typeof DELEGATION_METHODS)[number];
+  readonly intentSummary: string;
+  /** Seconds since the epoch; default: now. */
+  readonly grantedAt?: number;
+  /** Seconds since the epoch; written as `delegation_expiry`. */
+  readonly expiresAt?: number;
+}
+
+export interface AssertionInput {
+  readonly clientId: string;
+  /** `{issuer}/v1/token` for Okta. */
+  readonly tokenEndpoint: string;
+  /** The authorization server's issuer; needed only for the `issuer` audience style. */
+  readonly issuer?: string;
+  readonly human: Human;
+  /** Seconds since the epoch. */
+  readonly now: number;
+  readonly audienceStyle?: AudienceStyle;
+  /** Seconds until `exp`; default 300, at most 3600 (Okta's limit). */
+  readonly lifetimeSeconds?: number;
+  /** Default: a random UUID. */
+  readonly jti?: string;
+  /** Adds AGBAC 1.0's `delegation` and `agbac_ver`. */
+  readonly delegation?: Delegation;
+}
+
+/**
+ * Builds a client assertion payload: `iss` = `sub` = client id, `aud` by the audience convention
+ * (token endpoint by default), `iat` = now, `exp` = now + 300, a random `jti`, and the human in `act`.
+ *
+ * @example
+ * buildAssertion({ clientId: '0oa…', tokenEndpoint: urls.tokenEndpoint, human: { id: '00u…' }, now });
+ */
+export function buildAssertion(input: AssertionInput): JsonRecord {
+  const lifetime = input.lifetimeSeconds ?? ASSERTION_LIMITS.conventionalLifetimeSeconds;
+  if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > ASSERTION_LIMITS.maxLifetimeSeconds) {
+    throw new RangeError(`the assertion lifetime must be 1 to ${ASSERTION_LIMITS.maxLifetimeSeconds} seconds (Okta's limit), got ${lifetime}`);
+  }
+  if (!input.clientId.trim()) throw new TypeError('the client id is empty');
+  if (!input.human.id.trim()) throw new TypeError("the human's user id is empty");
+  const style = input.audienceStyle ?? 'token-endpoint';
+  if (style === 'issuer' && !input.issuer) throw new TypeError('the issuer audience style needs the issuer URL');
+  const now = Math.floor(input.now);
+  const act: JsonRecord = { sub: input.human.id };
+  if (input.human.email) act.email = input.human.email;
+  if (input.human.name) act.name = input.human.name;
+
+  const payload: JsonRecord = {
+    iss: input.clientId,
+    sub: input.clientId,
+    aud: style === 'issuer' ? input.issuer : input.tokenEndpoint,
+    iat: now,
+    exp: now + lifetime,
+    jti: input.jti ?? crypto.randomUUID(),
+    act,
+  };
+  if (input.delegation) {
+    const { method, intentSummary, grantedAt, expiresAt } = input.delegation;
+    payload.delegation = { granted_at: isoTime(grantedAt ?? now), method, intent_summary: intentSummary };
+    if (expiresAt !== undefined) payload.delegation_expiry = Math.floor(expiresAt);
+    payload.agbac_ver = '1.0';
+  }
+  return payload;
+}

@@ -1,0 +1,22 @@
+/**
+ * The pure core of the AGBAC toolkit: no VS Code, no I/O, no clock. Time (`now`, seconds since
+ * the epoch), keys and configuration are parameters.
+ */
+export * from './errors';
+export * from './jwt';
+export * from './time';
+export * from './urls';
+export * from './text';
+export * from './profiles';
+export * from './rules/catalogue';
+export * from './rules/finding';
+export { type AssertionExpectations, checkAssertionHeader, checkAssertionPayload } from './rules/assertion';
+export { type HumanApproval, type Subjects, type TokenExpectations, checkTokenClaims, grantedScopes, subjectsOf } from './rules/token';
+export { looksLikeClientId, looksLikeEmail, looksLikeUserId } from './rules/shared';
+export * from './assertion';
+export * from './sign';
+export * from './verify';
+export * from './decision';
+export * from './lint';
+export * from './fixes';
+export * from './report';

@@ -1,0 +1,149 @@
+/**
+ * Decoding compact JWS/JWT text without verifying it, step by step, so that each failure says
+ * exactly what is wrong and where (segment count, a bad base64url character at offset N, invalid
+ * UTF-8 or JSON, a header or payload that is not an object).
+ */
+import { base64url } from 'jose';
+import { parse as parseJsonc, type ParseError, printParseErrorCode } from 'jsonc-parser';
+import { JwtDecodeError } from './errors';
+
+/** One of the three dot-separated parts of a compact JWT, with its place in the token text. */
+export interface JwtSegment {
+  readonly text: string;
+  /** 0-based offset of the first character in the token text. */
+  readonly start: number;
+  /** 0-based offset just past the last character. */
+  readonly end: number;
+}
+
+export type JsonObject = { [key: string]: unknown };
+
+export interface DecodedJwt {
+  readonly header: JsonObject;
+  readonly payload: JsonObject;
+  readonly segments: { readonly header: JwtSegment; readonly payload: JwtSegment; readonly signature: JwtSegment };
+  /** The exact text that was decoded. */
+  readonly token: string;
+}
+
+export type JwtParseResult = { ok: true; jwt: DecodedJwt } | { ok: false; error: JwtDecodeError };
+
+const BASE64URL_CHAR = /[^A-Za-z0-9_-]/;
+const SEGMENT_NAMES = ['header', 'payload', 'signature'] as const;
+
+/**
+ * Decodes a compact JWT (`header.payload.signature`) without verifying its signature.
+ * Never throws: a failure comes back as a {@link JwtDecodeError} naming the failed step.
+ *
+ * @example
+ * const result = parseJwt(text);
+ * if (result.ok) console.log(result.jwt.payload.sub);
+ * else console.log(result.error.message); // e.g. "payload: invalid base64url character '+' at offset 41"
+ */
+export function parseJwt(input: unknown): JwtParseResult {
+  try {
+    return { ok: true, jwt: decodeJwt(input) };
+  } catch (error) {
+    if (error instanceof JwtDecodeError) return { ok: false, error };
+    throw error;
+  }
+}
+
+/**
+ * Decodes a compact JWT without verifying it; throws a {@link JwtDecodeError} on any failure.
+ * Surrounding white space is an error (it is not part of a compact JWT).
+ */
+export function decodeJwt(input: unknown): DecodedJwt {
+  if (typeof input !== 'string') {
+    throw new JwtDecodeError('not-a-string', `a JWT is a string, got ${input === null ? 'null' : typeof input}`);
+  }
+  const parts = input.split('.');
+  if (parts.length !== 3) {
+    const hint = parts.length === 5 ? ' (5 parts is an encrypted JWE, which this toolkit does not decrypt)' : '';
+    throw new JwtDecodeError(
+      'segment-count',
+      `a compact JWT has 3 dot-separated segments, this text has ${parts.length}${hint}`,
+    );
+  }
+  let offset = 0;
+  const segments = parts.map((text) => {
+    const segment = { text, start: offset, end: offset + text.length };
+    offset = segment.end + 1;
+    return segment;
+  }) as [JwtSegment, JwtSegment, JwtSegment];
+
+  segments.forEach((segment, index) => checkBase64url(segment, SEGMENT_NAMES[index] ?? 'signature'));
+  const header = decodeJsonSegment(segments[0], 'header');
+  const payload = decodeJsonSegment(segments[1], 'payload');
+  return { header, payload, segments: { header: segments[0], payload: segments[1], signature: segments[2] }, token: input };
+}
+
+/** True when the text has the shape of a compact JWS whose header starts `{"` (base64url `eyJ`). */
+export function looksLikeJwt(text: string): boolean {
+  return /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/.test(text);
+}
+
+function checkBase64url(segment: JwtSegment, name: (typeof SEGMENT_NAMES)[number]): void {
+  if (segment.text.length === 0 && name !== 'signature') {
+    throw new JwtDecodeError('base64url', `${name}: the segment is empty`, { segment: name, position: segment.start });
+  }
+  const bad = BASE64URL_CHAR.exec(segment.text);
+  if (bad) {
+    const char = bad[0];
+    const position = segment.start + bad.index;
+    const hint =
+      char === '=' ? ' (base64url has no padding)' : char === '+' || char === '/' ? ' (standard base64, not base64url)' : '';
+    throw new JwtDecodeError(
+      'base64url',
+      `${name}: invalid base64url character ${JSON.stringify(char)} at offset ${position}${hint}`,
+      { segment: name, position },
+    );
+  }
+  if (segment.text.length % 4 === 1) {
+    throw new JwtDecodeError(
+      'base64url',
+      `${name}: ${segment.text.length} base64url characters cannot encode whole bytes (truncated?)`,
+      { segment: name, position: segment.end },
+    );
+  }
+}
+
+function decodeJsonSegment(segment: JwtSegment, name: 'header' | 'payload'): JsonObject {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(base64url.decode(segment.text));
+  } catch (cause) {
+    throw new JwtDecodeError('utf8', `${name}: the decoded bytes are not UTF-8 text`, {
+      segment: name,
+      position: segment.start,
+      cause,
+    });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new JwtDecodeError('json', `${name}: decoded text is not JSON (${describeJsonError(text)})`, {
+      segment: name,
+      position: segment.start,
+      cause,
+    });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    throw new JwtDecodeError('not-object', `${name}: must be a JSON object, it is ${kind}`, {
+      segment: name,
+      position: segment.start,
+    });
+  }
+  return value as JsonObject;
+}
+
+/** Names the first JSON syntax error and its offset in the decoded text. */
+function describeJsonError(text: string): string {
+  const errors: ParseError[] = [];
+  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (!first) return 'not strict JSON';
+  return `${printParseErrorCode(first.error)} at character ${first.offset} of the decoded text`;
+}

@@ -1,0 +1,169 @@
+/**
+ * Verifying an access token: signature against a key set under an algorithm allow-list, then
+ * the token rules, then the dual-subject decision and its audit event. Every failed check is
+ * reported, not just the first.
+ */
+import {
+  compactVerify,
+  createLocalJWKSet,
+  errors as joseErrors,
+  importSPKI,
+  type JSONWebKeySet,
+  type JWK,
+  type JWTVerifyGetKey,
+} from 'jose';
+import { auditEvent, type AuditEvent, decide, type Decision } from './decision';
+import { KeyError, messageOf } from './errors';
+import { type JsonObject, parseJwt } from './jwt';
+import { OKTA_MAPPING } from './profiles';
+import { ruleFor } from './rules/catalogue';
+import { type Finding, FindingList, isRecord, quote } from './rules/finding';
+import { checkTokenClaims, subjectsOf, type TokenExpectations } from './rules/token';
+
+/**
+ * The verification keys: a JWKS document, one public JWK, an SPKI PEM public key, or a resolver
+ * such as jose's `createRemoteJWKSet` (which the Okta layer provides).
+ */
+export type VerificationKeys = JSONWebKeySet | JWK | string | JWTVerifyGetKey;
+
+export interface VerifyOptions extends TokenExpectations {
+  readonly keys: VerificationKeys;
+  /** Algorithms accepted; Okta signs access tokens with RS256 only. */
+  readonly algorithms?: readonly string[];
+  readonly action?: string;
+  readonly resource?: string;
+  readonly correlationId?: string;
+}
+
+export interface Verification {
+  readonly decision: Decision;
+  readonly signatureValid: boolean;
+  readonly header: JsonObject | undefined;
+  readonly payload: JsonObject | undefined;
+  readonly agent: string | undefined;
+  readonly human: string | undefined;
+  readonly findings: readonly Finding[];
+  readonly audit: AuditEvent;
+}
+
+export const DEFAULT_TOKEN_ALGORITHMS: readonly string[] = ['RS256'];
+
+/**
+ * Verifies an access token and decides. Never throws for bad token data: a malformed token, an
+ * unknown key or a bad signature are findings that deny. Throws {@link KeyError} only when the
+ * given keys themselves are unusable (that is the caller's configuration, not the token's fault).
+ *
+ * @example
+ * const result = await verifyAccessToken(token, {
+ *   keys: jwks, issuer, audience: 'https://api.example.com/finance', requiredScopes: ['finance.read'],
+ *   humanApproval: { kind: 'allow-list', ids: ['00u123abc456xyz'] }, now: Math.floor(Date.now() / 1000),
+ * });
+ * if (result.decision === 'ALLOW') ...
+ */
+export async function verifyAccessToken(token: string, options: VerifyOptions): Promise<Verification> {
+  const profile = options.profile ?? 'okta-guide';
+  const parsed = parseJwt(token.trim());
+  if (!parsed.ok) {
+    const findings = new FindingList(profile);
+    findings.add('AGBAC090', [], { detail: parsed.error.message });
+    return conclude(options, findings.items, false, undefined, undefined);
+  }
+  const { header, payload } = parsed.jwt;
+  const signature = await checkSignature(parsed.jwt.token, header, options);
+  const findings = [...signature.findings, ...checkTokenClaims(payload, options)];
+  return conclude(options, findings, signature.valid, header, payload);
+}
+
+/** Turns the keys given into a resolver jose can use. */
+export async function keyResolver(keys: VerificationKeys, algorithms: readonly string[]): Promise<JWTVerifyGetKey> {
+  if (typeof keys === 'function') return keys;
+  try {
+    if (typeof keys === 'string') {
+      const pem = keys.trim();
+      if (!pem.startsWith('-----BEGIN PUBLIC KEY-----')) {
+        throw new KeyError('a PEM verification key must be an SPKI public key ("-----BEGIN PUBLIC KEY-----")');
+      }
+      const imported = await Promise.all(algorithms.map((alg) => importSPKI(pem, alg).catch(() => undefined)));
+      const usable = imported.findIndex((key) => key !== undefined);
+      if (usable < 0) throw new KeyError(`the PEM public key cannot verify ${algorithms.join(', ')}`);
+      return (header) => {
+        const index = algorithms.indexOf(header.alg ?? '');
+        const key = imported[index];
+        if (!key) throw new joseErrors.JWKSNoMatchingKey();
+        return key;
+      };
+    }
+    if (isKeySet(keys)) return createLocalJWKSet(keys);
+    if (isRecord(keys) && typeof keys.kty === 'string') {
+      const jwk = keys;
+      if (jwk.d !== undefined || jwk.k !== undefined) throw new KeyError('refusing a private or symmetric JWK as a verification key');
+      return createLocalJWKSet({ keys: [jwk] });
+    }
+  } catch (error) {
+    if (error instanceof KeyError) throw error;
+    throw new KeyError(`the verification keys are unusable: ${messageOf(error)}`, { cause: error });
+  }
+  throw new KeyError('verification keys must be a JWKS ({"keys": [...]}), a public JWK or an SPKI PEM');
+}
+
+function isKeySet(value: unknown): value is JSONWebKeySet {
+  return isRecord(value) && Array.isArray(value.keys);
+}
+
+async function checkSignature(
+  token: string,
+  header: JsonObject,
+  options: VerifyOptions,
+): Promise<{ valid: boolean; findings: Finding[] }> {
+  const findings = new FindingList(options.profile ?? 'okta-guide');
+  const algorithms = options.algorithms ?? DEFAULT_TOKEN_ALGORITHMS;
+  const alg = header.alg;
+  if (typeof alg === 'string' && alg.toLowerCase() === 'none') {
+    findings.add('AGBAC060', ['alg'], {}, { part: 'header' });
+    return { valid: false, findings: findings.items };
+  }
+  if (typeof alg !== 'string' || !algorithms.includes(alg)) {
+    findings.add('AGBAC101', ['alg'], { alg: quote(alg), allowed: algorithms.join(', ') }, { part: 'header' });
+    return { valid: false, findings: findings.items };
+  }
+  const resolve = await keyResolver(options.keys, algorithms);
+  try {
+    await compactVerify(token, resolve, { algorithms: [...algorithms] });
+    return { valid: true, findings: [] };
+  } catch (error) {
+    if (error instanceof joseErrors.JWKSNoMatchingKey) {
+      findings.add('AGBAC102', ['kid'], { kid: quote(header.kid) }, { part: 'header' });
+    } else if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
+      findings.add('AGBAC100', [], {});
+    } else if (error instanceof joseErrors.JOSEAlgNotAllowed) {
+      findings.add('AGBAC101', ['alg'], { alg: quote(alg), allowed: algorithms.join(', ') }, { part: 'header' });
+    } else {
+      findings.add('AGBAC100', [], { detail: ` (${messageOf(error)})` });
+    }
+    return { valid: false, findings: findings.items };
+  }
+}
+
+function conclude(
+  options: VerifyOptions,
+  findings: readonly Finding[],
+  signatureValid: boolean,
+  header: JsonObject | undefined,
+  payload: JsonObject | undefined,
+): Verification {
+  const decision = signatureValid ? decide(findings) : 'DENY';
+  const { agent, human } = payload ? subjectsOf(payload, options.mapping ?? OKTA_MAPPING) : { agent: undefined, human: undefined };
+  const audit = auditEvent({
+    now: options.now,
+    decision,
+    findings,
+    ruleName: (code) => ruleFor(code).name,
+    agent,
+    human,
+    payload,
+    action: options.action,
+    resource: options.resource,
+    correlationId: options.correlationId,
+  });
+  return { decision, signatureValid, header, payload, agent, human, findings, audit };
+}
