@@ -1,5 +1,5 @@
 /** What every `agbac` command shares: argument parsing, input, exit codes, one-line errors. */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AgbacError, isAudienceStyle, isAuthMethod, isProfileName, parseIsoTime } from '../core';
 
@@ -60,11 +60,11 @@ export async function readInput(source: string, io: Io): Promise<string> {
   }
 }
 
-/** A token given inline, as `-` (stdin) or as a file path holding it. */
+/** A token given inline, as `-` (stdin), or as the path of a file holding it. */
 export async function readToken(value: string, io: Io): Promise<string> {
   if (value === '-') return (await io.stdin()).trim();
-  if (/^[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/.test(value.trim())) return value.trim();
-  return (await readInput(value, io)).trim();
+  const isFile = await stat(value).then((info) => info.isFile(), () => false);
+  return isFile ? (await readInput(value, io)).trim() : value.trim();
 }
 
 /** `--now` as seconds since the epoch or an ISO time; the clock when absent. */

@@ -5,6 +5,7 @@
 import { findNodeAtLocation, type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { type DecodedJwt, looksLikeJwt, parseJwt } from './jwt';
 import { type AssertionExpectations, checkAssertionHeader, checkAssertionPayload } from './rules/assertion';
+import { ruleFor } from './rules/catalogue';
 import { type Finding, FindingList, isRecord, type JsonPath, type JsonRecord } from './rules/finding';
 import { checkTokenClaims, type TokenExpectations } from './rules/token';
 import { LineIndex, type Position, type TextRange } from './text';
@@ -88,7 +89,8 @@ export function lintDocument(text: string, options: LintOptions): LintResult {
   if (!root) return { sites: [], findings: [] };
 
   const sites = findSites(root, options);
-  return { sites, findings: sites.flatMap((site) => checkSite(site, options, root, locate)) };
+  const findings = sites.flatMap((site) => checkSite(site, options, root, locate));
+  return { sites, findings: findings.sort((a, b) => a.range.offset - b.range.offset) };
 }
 
 function describeSyntaxError(error: ParseError, lines: LineIndex): string {
@@ -114,7 +116,9 @@ function findSites(root: Node, options: LintOptions): PayloadSite[] {
   }
   walkStrings(root, [], (node, path) => {
     const value = node.value as string;
-    if (!looksLikeJwt(value)) return;
+    // A string that starts like a JWT header and has a dot is linted as one, so that a damaged
+    // token is reported rather than ignored.
+    if (!/^eyJ\S*\.\S*$/.test(value)) return;
     // The characters of a JWT never need escaping, so the string's content is the token verbatim.
     const site = jwtSite(value, path, { offset: node.offset + 1, length: value.length }, options);
     if (site) sites.push(site);
@@ -183,6 +187,7 @@ function checkSite(
   }
   return findings.map((finding) => ({
     ...finding,
+    severity: site.origin === 'object' ? (ruleFor(finding.code).templateSeverity ?? finding.severity) : finding.severity,
     documentPath: site.origin === 'object' ? [...site.path, ...finding.path] : site.path,
     site,
     range: locate(rangeOf(site, finding.path, finding.part, root)),

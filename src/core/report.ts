@@ -1,4 +1,5 @@
 /** Findings as the CLI prints them: text lines, a JSON array, or SARIF 2.1.0. */
+import type { Log as SarifLog } from 'sarif';
 import type { LocatedFinding } from './lint';
 import { RULES, type Severity } from './rules/catalogue';
 import { formatPath } from './rules/finding';
@@ -45,8 +46,8 @@ export function summarize(findings: readonly ReportedFinding[], files: number): 
 
 const SARIF_LEVEL: Readonly<Record<Severity, 'error' | 'warning' | 'note'>> = { error: 'error', warning: 'warning', info: 'note' };
 
-/** A SARIF 2.1.0 log with one run; the rules come from the catalogue. */
-export function toSarif(findings: readonly ReportedFinding[], tool: { name: string; version: string; informationUri?: string }): object {
+/** A SARIF 2.1.0 log with one run (typed by the SARIF 2.1.0 definitions); the rules come from the catalogue. */
+export function toSarif(findings: readonly ReportedFinding[], tool: { name: string; version: string; informationUri?: string }): SarifLog {
   const ruleIndex = new Map(RULES.map((rule, index) => [rule.code, index]));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',

@@ -32,12 +32,15 @@ export function relativeTime(seconds: number, now: number): string {
   return delta > 0 ? `in ${count} ${unit}` : `${count} ${unit} ago`;
 }
 
-/** A duration in seconds in words: "300 s (5 min)". */
+/** A duration in seconds in words: "45 s", "300 s (5 min)", "7200 s (2 h)", "about 3 years". */
 export function durationText(seconds: number): string {
-  if (Math.abs(seconds) < 60) return `${seconds} s`;
-  const minutes = seconds / 60;
-  const text = Number.isInteger(minutes) ? `${minutes} min` : `${minutes.toFixed(1)} min`;
-  return `${seconds} s (${text})`;
+  const magnitude = Math.abs(seconds);
+  const round = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(1));
+  if (magnitude < 60) return `${seconds} s`;
+  if (magnitude < 3600) return `${seconds} s (${round(seconds / 60)} min)`;
+  if (magnitude < 86400 * 2) return `${seconds} s (${round(seconds / 3600)} h)`;
+  if (magnitude < 86400 * 365 * 2) return `about ${Math.round(seconds / 86400)} days`;
+  return `about ${Math.round(seconds / (86400 * 365)).toLocaleString('en')} years`;
 }
 
 /** Parses an ISO 8601 date-time with a time zone; undefined when it is not one. */

@@ -131,6 +131,9 @@ function checkAudience(aud: unknown, expect: AssertionExpectations, findings: Fi
       findings.add('AGBAC010', ['aud'], { expected: tokenEndpoint ?? urlsFromIssuer(aud).tokenEndpoint });
     } else if (tokenEndpoint && !sameUrl(aud, tokenEndpoint)) {
       findings.add('AGBAC011', ['aud'], { actual: aud, expected: `the token endpoint "${tokenEndpoint}"` });
+    } else if (!tokenEndpoint && oktaUrlShape(aud) === 'other') {
+      // Nothing to compare with, but no Okta token endpoint has this shape.
+      findings.add('AGBAC011', ['aud'], { actual: aud, expected: 'an Okta token endpoint, https://{domain}/oauth2/{authServerId}/v1/token' });
     }
     return;
   }

@@ -31,6 +31,11 @@ export interface Rule {
   readonly severity: Severity;
   /** A different severity under some profiles. */
   readonly severityIn?: Partial<Record<ProfileName, Severity>>;
+  /**
+   * The severity in an unsigned payload file that someone edits (a template): fixed times go stale
+   * there by nature, and the signing step refreshes them. Signed JWTs keep `severity`.
+   */
+  readonly templateSeverity?: Severity;
   /** Only checked under these profiles (all when absent). */
   readonly profiles?: readonly ProfileName[];
   /** One line; `{name}` placeholders are filled from the finding's parameters. */
@@ -306,6 +311,7 @@ const rules: Rule[] = [
     name: 'assertion-expired',
     targets: ['assertion'],
     severity: 'warning',
+    templateSeverity: 'info',
     message: 'The assertion expired {ago} ({time})',
     explanation:
       'Okta answers `invalid_client` "The client_assertion token is expired." Payload files with fixed times go ' +
@@ -743,6 +749,7 @@ const rules: Rule[] = [
     name: 'token-expired',
     targets: ['token'],
     severity: 'error',
+    templateSeverity: 'info',
     message: 'The token expired {ago} ({time})',
     explanation: 'Request a new token. Okta access tokens live from 5 minutes to 24 hours (the guide\'s rule: 60 minutes).',
     path: '$.exp',
