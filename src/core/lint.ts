@@ -1,12 +1,16 @@
 /**
  * Linting a document: find the assertion and token payloads in a JSON text (a payload object, an
  * array of them, JWT strings anywhere), check each, and place every finding on a range of the text.
+ *
+ * Values come from `JSON.parse` (or jsonc-parser for JSONC); positions from one streaming pass
+ * that looks up only the paths the findings need, so a 1 MB file costs a few parses, not a tree.
  */
-import { findNodeAtLocation, type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { parse as parseJsonc, type ParseError, printParseErrorCode } from 'jsonc-parser';
 import { type DecodedJwt, looksLikeJwt, parseJwt } from './jwt';
+import { JsonLocator } from './locate';
 import { type AssertionExpectations, checkAssertionHeader, checkAssertionPayload } from './rules/assertion';
 import { ruleFor } from './rules/catalogue';
-import { type Finding, FindingList, isRecord, type JsonPath, type JsonRecord } from './rules/finding';
+import { type Finding, FindingList, isRecord, type JsonPath } from './rules/finding';
 import { checkTokenClaims, type TokenExpectations } from './rules/token';
 import { LineIndex, type Position, type TextRange } from './text';
 
@@ -28,7 +32,7 @@ export interface PayloadSite {
   /** Where the payload is in the document's JSON (empty for the root). */
   readonly path: JsonPath;
   readonly origin: 'object' | 'jwt';
-  /** The object, or the JWT string's characters (without quotes). */
+  /** The object (brace to brace), or the JWT string's characters without the quotes. */
   readonly range: TextRange;
   readonly payload: unknown;
   readonly jwt?: DecodedJwt;
@@ -54,6 +58,9 @@ export interface LintResult {
   readonly sites: PayloadSite[];
 }
 
+/** A site before its place in the text is known. */
+type UnplacedSite = Omit<PayloadSite, 'range'>;
+
 /**
  * Lints a JSON (or JSONC) text, or a text that is one compact JWT.
  *
@@ -63,7 +70,7 @@ export interface LintResult {
  */
 export function lintDocument(text: string, options: LintOptions): LintResult {
   const lines = new LineIndex(text);
-  const locate = (range: TextRange): LocatedRange => ({
+  const place = (range: TextRange): LocatedRange => ({
     ...range,
     start: lines.positionAt(range.offset),
     end: lines.positionAt(range.offset + range.length),
@@ -71,81 +78,102 @@ export function lintDocument(text: string, options: LintOptions): LintResult {
 
   const trimmed = text.trim();
   if (looksLikeJwt(trimmed)) {
-    const offset = text.indexOf(trimmed);
-    const site = jwtSite(trimmed, [], { offset, length: trimmed.length }, options);
-    return site ? { sites: [site], findings: checkSite(site, options, undefined, locate) } : { sites: [], findings: [] };
+    const found = jwtSite(trimmed, [], options);
+    if (!found) return { sites: [], findings: [] };
+    const site = { ...found, range: { offset: text.indexOf(trimmed), length: trimmed.length } };
+    const findings = checkSite(site, expectationsOf(options)).map((finding) => locateInJwt(finding, site, place));
+    return { sites: [site], findings };
   }
 
-  const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
-  const syntax = errors[0];
-  if (syntax) {
-    const findings = new FindingList(options.assertion?.profile ?? 'okta-guide');
-    findings.add('AGBAC000', [], { detail: describeSyntaxError(syntax, lines) });
-    const [finding] = findings.items;
-    const range = locate({ offset: syntax.offset, length: Math.max(syntax.length, 1) });
-    return { sites: [], findings: finding ? [{ ...finding, documentPath: [], range, site: undefined, relatedLocations: [] }] : [] };
+  const parsed = parseJsonText(text);
+  if ('error' in parsed) {
+    const list = new FindingList(options.assertion?.profile ?? 'okta-guide');
+    const at = lines.positionAt(parsed.error.offset);
+    list.add('AGBAC000', [], { detail: `${printParseErrorCode(parsed.error.error)} at line ${at.line + 1}, column ${at.character + 1}` });
+    const range = place({ offset: parsed.error.offset, length: Math.max(parsed.error.length, 1) });
+    return { sites: [], findings: list.items.map((finding) => ({ ...finding, documentPath: [], range, site: undefined, relatedLocations: [] })) };
   }
-  if (!root) return { sites: [], findings: [] };
 
-  const sites = findSites(root, options);
-  const findings = sites.flatMap((site) => checkSite(site, options, root, locate));
+  const unplaced = findSites(parsed.value, options);
+  const expectations = expectationsOf(options);
+  const checked = unplaced.map((site) => ({ site, findings: checkSite(site, expectations) }));
+  const locator = new JsonLocator(text, wantedPaths(checked));
+  const sites: PayloadSite[] = [];
+  const findings: LocatedFinding[] = [];
+  for (const { site: unplacedSite, findings: siteFindings } of checked) {
+    const site = { ...unplacedSite, range: siteRange(unplacedSite, locator) };
+    sites.push(site);
+    for (const finding of siteFindings) {
+      findings.push(site.origin === 'jwt' ? locateInJwt(finding, site, place) : locateInObject(finding, site, locator, place));
+    }
+  }
   return { sites, findings: findings.sort((a, b) => a.range.offset - b.range.offset) };
 }
 
-function describeSyntaxError(error: ParseError, lines: LineIndex): string {
-  const at = lines.positionAt(error.offset);
-  return `${printParseErrorCode(error.error)} at line ${at.line + 1}, column ${at.character + 1}`;
+/** Strict JSON first (fast); JSONC (comments, trailing commas) when that fails. */
+function parseJsonText(text: string): { value: unknown } | { error: ParseError } {
+  try {
+    return { value: text.trim() === '' ? undefined : JSON.parse(text) };
+  } catch {
+    const errors: ParseError[] = [];
+    const value: unknown = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+    const first = errors[0];
+    return first ? { error: first } : { value };
+  }
 }
 
 /** Payload objects at the root or in a root array, and JWT strings anywhere. */
-function findSites(root: Node, options: LintOptions): PayloadSite[] {
+function findSites(root: unknown, options: LintOptions): UnplacedSite[] {
   const kind = options.kind ?? 'auto';
-  const sites: PayloadSite[] = [];
-  const addObject = (node: Node, path: JsonPath): void => {
-    const payload = nodeValue(node);
+  const sites: UnplacedSite[] = [];
+  const addObject = (payload: unknown, path: JsonPath): void => {
     const siteKind = kind === 'auto' ? classifyPayload(payload) : kind;
-    if (siteKind) sites.push({ kind: siteKind, path, origin: 'object', range: { offset: node.offset, length: node.length }, payload });
+    if (siteKind) sites.push({ kind: siteKind, path, origin: 'object', payload });
   };
-  if (root.type === 'array') {
-    root.children?.forEach((child, index) => {
-      if (child.type === 'object' || kind !== 'auto') addObject(child, [index]);
+  if (Array.isArray(root)) {
+    root.forEach((item: unknown, index) => {
+      if (isRecord(item) || kind !== 'auto') addObject(item, [index]);
     });
-  } else if (root.type !== 'string' || kind !== 'auto') {
+  } else if (root !== undefined && (typeof root !== 'string' || kind !== 'auto')) {
     addObject(root, []);
   }
-  walkStrings(root, [], (node, path) => {
-    const value = node.value as string;
+  walkStrings(root, [], (value, path) => {
     // A string that starts like a JWT header and has a dot is linted as one, so that a damaged
     // token is reported rather than ignored.
     if (!/^eyJ\S*\.\S*$/.test(value)) return;
-    // The characters of a JWT never need escaping, so the string's content is the token verbatim.
-    const site = jwtSite(value, path, { offset: node.offset + 1, length: value.length }, options);
+    const site = jwtSite(value, [...path], options);
     if (site) sites.push(site);
   });
   return sites;
 }
 
-function walkStrings(node: Node, path: JsonPath, visit: (node: Node, path: JsonPath) => void): void {
-  if (node.type === 'string') visit(node, path);
-  if (node.type === 'object') {
-    for (const property of node.children ?? []) {
-      const [key, value] = property.children ?? [];
-      if (key && value) walkStrings(value, [...path, key.value as string], visit);
+/** Visits every string in a JSON value; `path` is reused, so copy it to keep it. */
+function walkStrings(value: unknown, path: (string | number)[], visit: (value: string, path: JsonPath) => void): void {
+  if (typeof value === 'string') {
+    visit(value, path);
+  } else if (Array.isArray(value)) {
+    value.forEach((item: unknown, index) => {
+      path.push(index);
+      walkStrings(item, path, visit);
+      path.pop();
+    });
+  } else if (isRecord(value)) {
+    for (const key of Object.keys(value)) {
+      path.push(key);
+      walkStrings(value[key], path, visit);
+      path.pop();
     }
-  } else if (node.type === 'array') {
-    node.children?.forEach((child, index) => walkStrings(child, [...path, index], visit));
   }
 }
 
-function jwtSite(token: string, path: JsonPath, range: TextRange, options: LintOptions): PayloadSite | undefined {
+function jwtSite(token: string, path: JsonPath, options: LintOptions): UnplacedSite | undefined {
   const parsed = parseJwt(token);
   if (!parsed.ok) {
-    const kind = options.kind === 'token' ? 'token' : 'assertion';
-    return { kind, path, origin: 'jwt', range, payload: undefined, jwtError: parsed.error.message };
+    return { kind: options.kind === 'token' ? 'token' : 'assertion', path, origin: 'jwt', payload: undefined, jwtError: parsed.error.message };
   }
-  const kind = classifyPayload(parsed.jwt.payload) ?? (options.kind === 'auto' || !options.kind ? undefined : options.kind);
-  return kind ? { kind, path, origin: 'jwt', range, payload: parsed.jwt.payload, jwt: parsed.jwt } : undefined;
+  const forced = options.kind === undefined || options.kind === 'auto' ? undefined : options.kind;
+  const kind = classifyPayload(parsed.jwt.payload) ?? forced;
+  return kind ? { kind, path, origin: 'jwt', payload: parsed.jwt.payload, jwt: parsed.jwt } : undefined;
 }
 
 /**
@@ -161,81 +189,78 @@ export function classifyPayload(value: unknown): PayloadKind | undefined {
   return 'act' in value || registered >= 2 ? 'assertion' : undefined;
 }
 
-function checkSite(
-  site: PayloadSite,
-  options: LintOptions,
-  root: Node | undefined,
-  locate: (range: TextRange) => LocatedRange,
-): LocatedFinding[] {
-  const findings: Finding[] = [];
+/** The expectations of a whole document, built once (the rules cache work per expectations object). */
+function expectationsOf(options: LintOptions): { assertion: AssertionExpectations; token: TokenExpectations } {
+  return { assertion: { ...options.assertion, now: options.now }, token: { ...options.token, now: options.now } };
+}
+
+function checkSite(site: UnplacedSite, expect: { assertion: AssertionExpectations; token: TokenExpectations }): Finding[] {
+  const list = new FindingList((site.kind === 'token' ? expect.token.profile : expect.assertion.profile) ?? 'okta-guide');
   if (site.jwtError !== undefined) {
-    const list = new FindingList(options.assertion?.profile ?? 'okta-guide');
     list.add('AGBAC090', [], { detail: site.jwtError });
-    findings.push(...list.items);
-  } else if (site.kind === 'assertion') {
-    const expect = { ...options.assertion, now: options.now };
-    if (site.jwt) findings.push(...checkAssertionHeader(site.jwt.header, expect));
-    findings.push(...checkAssertionPayload(site.payload, expect));
-  } else {
-    const expect = { ...options.token, now: options.now };
-    if (site.jwt && typeof site.jwt.header.alg === 'string' && site.jwt.header.alg.toLowerCase() === 'none') {
-      const list = new FindingList(expect.profile ?? 'okta-guide');
-      list.add('AGBAC060', ['alg'], {}, { part: 'header' });
-      findings.push(...list.items);
-    }
-    findings.push(...checkTokenClaims(site.payload, expect));
+    return list.items;
   }
-  return findings.map((finding) => ({
-    ...finding,
-    severity: site.origin === 'object' ? (ruleFor(finding.code).templateSeverity ?? finding.severity) : finding.severity,
-    documentPath: site.origin === 'object' ? [...site.path, ...finding.path] : site.path,
-    site,
-    range: locate(rangeOf(site, finding.path, finding.part, root)),
-    relatedLocations: (finding.related ?? []).map((related) => ({
-      message: related.message,
-      range: locate(rangeOf(site, related.path, 'payload', root)),
-    })),
-  }));
+  const findings: Finding[] = [];
+  if (site.kind === 'assertion') {
+    if (site.jwt) findings.push(...checkAssertionHeader(site.jwt.header, expect.assertion));
+    findings.push(...checkAssertionPayload(site.payload, expect.assertion));
+  } else {
+    const alg = site.jwt?.header.alg;
+    if (typeof alg === 'string' && alg.toLowerCase() === 'none') list.add('AGBAC060', ['alg'], {}, { part: 'header' });
+    findings.push(...list.items, ...checkTokenClaims(site.payload, expect.token));
+  }
+  if (site.origin === 'jwt') return findings;
+  // Fixed times in a payload file go stale by nature: such rules say so more softly there.
+  return findings.map((finding) => {
+    const soft = ruleFor(finding.code).templateSeverity;
+    return soft ? { ...finding, severity: soft } : finding;
+  });
+}
+
+/** Every path whose place the findings need: the sites, the findings' paths, and their ancestors. */
+function* wantedPaths(checked: readonly { site: UnplacedSite; findings: readonly Finding[] }[]): Iterable<JsonPath> {
+  for (const { site, findings } of checked) {
+    yield site.path;
+    if (site.origin !== 'object') continue;
+    for (const finding of findings) {
+      yield [...site.path, ...finding.path];
+      for (const related of finding.related ?? []) yield [...site.path, ...related.path];
+    }
+  }
+}
+
+function siteRange(site: UnplacedSite, locator: JsonLocator): TextRange {
+  const range = locator.value(site.path) ?? { offset: 0, length: 0 };
+  // A JWT site is the string's content: its characters never need escaping, so the quotes are the only difference.
+  return site.origin === 'jwt' ? { offset: range.offset + 1, length: Math.max(range.length - 2, 0) } : range;
+}
+
+function locateInJwt(finding: Finding, site: PayloadSite, place: (range: TextRange) => LocatedRange): LocatedFinding {
+  const segment = site.jwt?.segments[finding.part];
+  const range = segment ? { offset: site.range.offset + segment.start, length: segment.end - segment.start } : site.range;
+  return { ...finding, documentPath: site.path, site, range: place(range), relatedLocations: [] };
 }
 
 /**
- * The text range a finding path points at. In a JWT string: the header or payload segment. In an
- * object: the value at the path; for a missing member, the key of the object that should hold it
- * (or the opening brace of the payload itself).
+ * In an object: the value at the finding's path; for a missing member, the key of the nearest
+ * object that exists on the path (or the opening brace of the payload itself).
  */
-function rangeOf(site: PayloadSite, path: JsonPath, part: 'header' | 'payload', root: Node | undefined): TextRange {
-  if (site.origin === 'jwt') {
-    const segment = site.jwt?.segments[part];
-    return segment ? { offset: site.range.offset + segment.start, length: segment.end - segment.start } : site.range;
-  }
-  const siteNode = root ? findNodeAtLocation(root, [...site.path]) : undefined;
-  if (!siteNode) return { offset: site.range.offset, length: 1 };
-  const found = findNodeAtLocation(siteNode, [...path]);
-  if (found) return { offset: found.offset, length: found.length };
-  let node = siteNode;
-  for (const segment of path) {
-    const child = findNodeAtLocation(node, [segment]);
-    if (!child) break;
-    node = child;
-  }
-  // A member is missing inside a nested object: point at that object's key.
-  const key = node !== siteNode && node.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
-  return key ? { offset: key.offset, length: key.length } : { offset: node.offset, length: 1 };
-}
-
-function nodeValue(node: Node): unknown {
-  switch (node.type) {
-    case 'object': {
-      const value: JsonRecord = {};
-      for (const property of node.children ?? []) {
-        const [key, child] = property.children ?? [];
-        if (key && child) value[key.value as string] = nodeValue(child);
-      }
-      return value;
+function locateInObject(finding: Finding, site: PayloadSite, locator: JsonLocator, place: (range: TextRange) => LocatedRange): LocatedFinding {
+  const rangeOf = (path: JsonPath): TextRange => {
+    const full = [...site.path, ...path];
+    const exact = locator.value(full);
+    if (exact) return exact;
+    for (let length = full.length - 1; length > site.path.length; length--) {
+      const key = locator.key(full.slice(0, length));
+      if (key) return key;
     }
-    case 'array':
-      return (node.children ?? []).map(nodeValue);
-    default:
-      return node.value;
-  }
+    return { offset: site.range.offset, length: 1 };
+  };
+  return {
+    ...finding,
+    documentPath: [...site.path, ...finding.path],
+    site,
+    range: place(rangeOf(finding.path)),
+    relatedLocations: (finding.related ?? []).map((related) => ({ message: related.message, range: place(rangeOf(related.path)) })),
+  };
 }

@@ -67,8 +67,8 @@ export function issuerFromTokenEndpoint(tokenEndpoint: string): string | undefin
 /** What an URL looks like to Okta: an authorization server's issuer, its token endpoint, or neither. */
 export type OktaUrlShape = 'issuer' | 'token-endpoint' | 'other';
 
-export function oktaUrlShape(value: string): OktaUrlShape {
-  const url = parseUrl(value);
+export function oktaUrlShape(value: string | URL): OktaUrlShape {
+  const url = typeof value === 'string' ? parseUrl(value) : value;
   if (!url) return 'other';
   const path = url.pathname.replace(/\/+$/, '');
   if (/^\/oauth2\/[^/]+\/v1\/token$/.test(path) || path === '/oauth2/v1/token') return 'token-endpoint';
@@ -91,11 +91,14 @@ export function isLoopbackHost(hostname: string): boolean {
   return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
+/** A URL in the form used to compare: no trailing slash, lower-case scheme and host; the text itself when it is no URL. */
+export function urlKey(value: string | URL): string {
+  const url = typeof value === 'string' ? parseUrl(value) : value;
+  if (!url) return String(value);
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}${url.search}`;
+}
+
 /** Compares two URLs ignoring a trailing slash and the case of scheme and host. */
 export function sameUrl(a: string, b: string): boolean {
-  const left = parseUrl(a);
-  const right = parseUrl(b);
-  if (!left || !right) return a === b;
-  const strip = (url: URL) => `${url.origin}${url.pathname.replace(/\/+$/, '')}${url.search}`;
-  return strip(left) === strip(right);
+  return urlKey(a) === urlKey(b);
 }

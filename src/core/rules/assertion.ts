@@ -11,7 +11,7 @@ import {
   type ProfileName,
 } from '../profiles';
 import { durationText, isNumericDate, isoTime, relativeTime } from '../time';
-import { isLoopbackHost, issuerFromTokenEndpoint, oktaUrlShape, parseUrl, sameUrl, urlsFromIssuer } from '../urls';
+import { isLoopbackHost, issuerFromTokenEndpoint, oktaUrlShape, parseUrl, urlKey, urlsFromIssuer } from '../urls';
 import { type Finding, FindingList, isNonEmptyString, isRecord, type JsonRecord, kindOf, quote } from './finding';
 import { checkActor, checkDelegation } from './shared';
 
@@ -95,11 +95,32 @@ function checkAgent(payload: JsonRecord, expect: AssertionExpectations, findings
   }
 }
 
-/** The URLs the assertion's `aud` may carry under the chosen convention. */
-function expectedAudiences(expect: AssertionExpectations): { tokenEndpoint?: string; issuer?: string } {
-  const issuer = expect.issuer ?? (expect.tokenEndpoint ? issuerFromTokenEndpoint(expect.tokenEndpoint) : undefined);
-  const tokenEndpoint = expect.tokenEndpoint ?? (issuer ? urlsFromIssuer(issuer).tokenEndpoint : undefined);
-  return { ...(tokenEndpoint ? { tokenEndpoint } : {}), ...(issuer ? { issuer } : {}) };
+/** The URLs the assertion's `aud` is compared with, worked out once per expectations object. */
+interface AudienceTargets {
+  readonly tokenEndpoint?: string;
+  readonly issuer?: string;
+  readonly keys: { readonly tokenEndpoint?: string; readonly issuer?: string; readonly apiAudience?: string };
+}
+
+const targetsCache = new WeakMap<AssertionExpectations, AudienceTargets>();
+
+function audienceTargets(expect: AssertionExpectations): AudienceTargets {
+  let targets = targetsCache.get(expect);
+  if (!targets) {
+    const issuer = expect.issuer ?? (expect.tokenEndpoint ? issuerFromTokenEndpoint(expect.tokenEndpoint) : undefined);
+    const tokenEndpoint = expect.tokenEndpoint ?? (issuer ? urlsFromIssuer(issuer).tokenEndpoint : undefined);
+    targets = {
+      ...(tokenEndpoint ? { tokenEndpoint } : {}),
+      ...(issuer ? { issuer } : {}),
+      keys: {
+        ...(tokenEndpoint ? { tokenEndpoint: urlKey(tokenEndpoint) } : {}),
+        ...(issuer ? { issuer: urlKey(issuer) } : {}),
+        ...(expect.apiAudience ? { apiAudience: urlKey(expect.apiAudience) } : {}),
+      },
+    };
+    targetsCache.set(expect, targets);
+  }
+  return targets;
 }
 
 function checkAudience(aud: unknown, expect: AssertionExpectations, findings: FindingList): void {
@@ -119,28 +140,28 @@ function checkAudience(aud: unknown, expect: AssertionExpectations, findings: Fi
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     findings.add('AGBAC014', ['aud'], { host: url.hostname });
   }
-  if (expect.apiAudience && sameUrl(aud, expect.apiAudience)) {
+  const { tokenEndpoint, issuer, keys } = audienceTargets(expect);
+  const key = urlKey(url);
+  if (key === keys.apiAudience) {
     findings.add('AGBAC012', ['aud'], { actual: aud });
     return;
   }
 
-  const { tokenEndpoint, issuer } = expectedAudiences(expect);
   if ((expect.audienceStyle ?? 'token-endpoint') === 'token-endpoint') {
-    const isIssuer = issuer ? sameUrl(aud, issuer) : oktaUrlShape(aud) === 'issuer';
+    const isIssuer = keys.issuer ? key === keys.issuer : oktaUrlShape(url) === 'issuer';
     if (isIssuer) {
       findings.add('AGBAC010', ['aud'], { expected: tokenEndpoint ?? urlsFromIssuer(aud).tokenEndpoint });
-    } else if (tokenEndpoint && !sameUrl(aud, tokenEndpoint)) {
-      findings.add('AGBAC011', ['aud'], { actual: aud, expected: `the token endpoint "${tokenEndpoint}"` });
-    } else if (!tokenEndpoint && oktaUrlShape(aud) === 'other') {
+    } else if (keys.tokenEndpoint && key !== keys.tokenEndpoint) {
+      findings.add('AGBAC011', ['aud'], { actual: aud, expected: `the token endpoint "${tokenEndpoint ?? ''}"` });
+    } else if (!keys.tokenEndpoint && oktaUrlShape(url) === 'other') {
       // Nothing to compare with, but no Okta token endpoint has this shape.
       findings.add('AGBAC011', ['aud'], { actual: aud, expected: 'an Okta token endpoint, https://{domain}/oauth2/{authServerId}/v1/token' });
     }
     return;
   }
   // The guide's convention: the issuer; a server that accepts it accepts the token endpoint as well.
-  const accepted = [issuer, tokenEndpoint].filter((value): value is string => value !== undefined);
-  if (accepted.length > 0 && !accepted.some((value) => sameUrl(aud, value))) {
-    findings.add('AGBAC011', ['aud'], { actual: aud, expected: `the issuer "${accepted[0] ?? ''}"` });
+  if ((keys.issuer || keys.tokenEndpoint) && key !== keys.issuer && key !== keys.tokenEndpoint) {
+    findings.add('AGBAC011', ['aud'], { actual: aud, expected: `the issuer "${issuer ?? tokenEndpoint ?? ''}"` });
   }
 }
 
