@@ -5,15 +5,16 @@ import { CommandError, type Io, readInput, secretFromEnv, UsageError } from './c
 
 /** `--secret-env VAR` or `--key FILE [--kid KID]`: exactly one. */
 export async function signingCredential(
-  options: { secretEnv?: string | undefined; key?: string | undefined; kid?: string | undefined },
+  options: { secretEnv?: string | undefined; key?: string | undefined; kid?: string | undefined; secretFlag?: string },
   io: Io,
 ): Promise<SigningCredential> {
-  if (options.secretEnv && options.key) throw new UsageError('give either a client secret (--secret-env) or a private key (--key), not both');
+  const flag = options.secretFlag ?? 'secret';
+  if (options.secretEnv && options.key) throw new UsageError(`give either a client secret (--${flag}-env) or a private key (--key), not both`);
   if (options.secretEnv) {
     if (options.kid) throw new UsageError('--kid goes with --key (a client secret has no key id)');
-    return { kind: 'secret', secret: secretFromEnv(options.secretEnv, io, 'secret') };
+    return { kind: 'secret', secret: secretFromEnv(options.secretEnv, io, flag) };
   }
-  if (!options.key) throw new UsageError('give the signing credential: --secret-env VAR or --key FILE');
+  if (!options.key) throw new UsageError(`give the signing credential: --${flag}-env VAR or --key FILE`);
   const text = (await readInput(options.key, io)).trim();
   const key = text.startsWith('{') ? parseJwk(text, options.key) : text;
   return { kind: 'private-key', key, ...(options.kid ? { kid: options.kid } : {}) };

@@ -1,35 +1,29 @@
 /** `agbac verify`: verify an access token and make the dual-subject decision. */
-import {
-  CLAIM_MAPPINGS,
-  formatPath,
-  type HumanApproval,
-  isRecord,
-  type JsonRecord,
-  KeyError,
-  parseJwt,
-  type Verification,
-  type VerificationKeys,
-  verifyAccessToken,
-} from '../core';
-import { remoteKeySet } from '../okta/jwks';
+import { AgbacError, CLAIM_MAPPINGS, formatPath, isRecord, type JsonRecord, KeyError, parseJwt, type Verification, type VerificationKeys } from '../core';
+import { connectOrg, type HumanPolicy, remoteKeySet, verifyLive } from '../okta';
+import { caOption, managementCredential, requireOption, timeoutOption } from './okta-options';
 import { type Command, CommandError, EXIT, formatOption, intOption, type Io, json, nowOption, parse, profileOption, readToken, UsageError } from './common';
 import { keysFromFile } from './keys';
 
 export const verifyCommand: Command = {
   name: 'verify',
   summary: 'verify an access token and decide ALLOW or DENY for the agent and the human',
-  usage: `agbac verify <token|file|-> --jwks <file|url> --issuer URL --audience AUD [options]
+  usage: `agbac verify <token|file|-> --issuer URL --audience AUD [--jwks <file|url>] [options]
 
 Checks the signature (RS256 only, unless --alg says otherwise), issuer, audience, times, the
 agent (sub, cid), the scopes, and the human (act), then decides: ALLOW only when every check passes.
 
 Options:
-  --jwks FILE|URL       the issuer's keys: a JWKS or PEM file, or the jwks_uri (https, or http on loopback)
+  --jwks FILE|URL       the issuer's keys: a JWKS or PEM file, or a JWKS URL (https, or http on
+                        loopback); without it the keys are found through the issuer's metadata
   --issuer URL          the expected issuer, e.g. https://dev-123456.okta.com/oauth2/aus123abc456
   --audience AUD        the expected API audience, e.g. https://api.example.com/finance
   --scope S             a scope the action needs (repeatable)
   --agent ID            an approved agent client id (repeatable; unchecked when absent)
   --human ID            an approved human user id (repeatable; unchecked when absent)
+  --group NAME          or approve the human by membership of this Okta group, looked up with
+                        --org-url URL --api-token-env VAR (the Management API)
+  --ca FILE --timeout SECONDS   for fetching metadata and keys
   --assertion JWT|FILE  the client assertion: the token's act must equal its act
   --profile okta-guide|agbac-1.0
   --mapping okta|token-exchange   where the agent and the human are (default okta: sub=agent, act=human)
@@ -55,6 +49,14 @@ Exit status: 0 ALLOW, 1 DENY, 2 usage error.`,
       action: { type: 'string' },
       resource: { type: 'string' },
       'correlation-id': { type: 'string' },
+      group: { type: 'string' },
+      'org-url': { type: 'string' },
+      'api-token-env': { type: 'string' },
+      'mgmt-client-id': { type: 'string' },
+      'mgmt-key': { type: 'string' },
+      'mgmt-kid': { type: 'string' },
+      ca: { type: 'string' },
+      timeout: { type: 'string' },
       'clock-skew': { type: 'string' },
       now: { type: 'string' },
       format: { type: 'string' },
@@ -63,18 +65,25 @@ Exit status: 0 ALLOW, 1 DENY, 2 usage error.`,
     if (!source || extra.length) throw new UsageError('give exactly one token, file or -');
     if (!values.issuer) throw new UsageError('--issuer is required');
     if (!values.audience) throw new UsageError('--audience is required');
-    if (!values.jwks) throw new UsageError('--jwks is required');
+    if (values.human && values.group) throw new UsageError('approve the human either by --human or by --group, not both');
     const format = formatOption(values.format, ['text', 'json'] as const);
     const mapping = CLAIM_MAPPINGS[values.mapping ?? 'okta'];
     if (!mapping) throw new UsageError(`--mapping must be ${Object.keys(CLAIM_MAPPINGS).join(' or ')}, got "${values.mapping}"`);
 
-    const result = await verifyAccessToken(await readToken(source, io), {
-      keys: await loadKeys(values.jwks, io),
+    const ca = await caOption(values);
+    const timeoutMs = timeoutOption(values);
+    const human: HumanPolicy | undefined = values.human
+      ? { kind: 'allow-list', ids: values.human }
+      : values.group
+        ? { kind: 'okta-group', group: values.group, org: await connectOrg({ orgUrl: requireOption(values, 'org-url'), credential: await managementCredential(values, io), ca, timeoutMs }) }
+        : undefined;
+    const result = await verifyLive(await readToken(source, io), {
+      keys: values.jwks ? await loadKeys(values.jwks, io, { ca, timeoutMs }) : undefined,
       issuer: values.issuer,
       audience: values.audience,
       requiredScopes: values.scope ?? [],
       approvedAgents: values.agent,
-      humanApproval: values.human ? ({ kind: 'allow-list', ids: values.human } satisfies HumanApproval) : undefined,
+      human,
       expectedActor: values.assertion ? await assertionActor(values.assertion, io) : undefined,
       profile: profileOption(values.profile),
       mapping,
@@ -84,24 +93,27 @@ Exit status: 0 ALLOW, 1 DENY, 2 usage error.`,
       correlationId: values['correlation-id'],
       clockSkewSeconds: intOption('clock-skew', values['clock-skew'], { min: 0, max: 3600 }),
       now: nowOption(values.now, io),
+      ca,
+      timeoutMs,
     }).catch((error: unknown) => {
-      if (error instanceof KeyError) throw new CommandError(error.message, { cause: error });
+      if (error instanceof KeyError || error instanceof AgbacError) throw new CommandError(error.message, { cause: error });
+      if (error instanceof TypeError) throw new UsageError(error.message);
       throw error;
     });
 
     const unchecked = [
       ...(values.agent ? [] : ['the agent was not checked against an approved list (--agent)']),
-      ...(values.human ? [] : ['the human was not checked against an approved list (--human)']),
+      ...(values.human || values.group ? [] : ['the human was not approved by a list (--human) or a group (--group)']),
     ];
     io.out(format === 'json' ? json(verificationJson(result, unchecked)) : verificationText(result, unchecked));
     return result.decision === 'ALLOW' ? EXIT.ok : EXIT.failed;
   },
 };
 
-async function loadKeys(source: string, io: Io): Promise<VerificationKeys> {
+async function loadKeys(source: string, io: Io, options: { ca?: string; timeoutMs?: number }): Promise<VerificationKeys> {
   if (/^https?:\/\//i.test(source)) {
     try {
-      return remoteKeySet(source);
+      return remoteKeySet(source, options);
     } catch (error) {
       throw new UsageError(error instanceof Error ? error.message : String(error));
     }

@@ -26,7 +26,8 @@ export interface AssertionInput {
   readonly tokenEndpoint: string;
   /** The authorization server's issuer; needed only for the `issuer` audience style. */
   readonly issuer?: string;
-  readonly human: Human;
+  /** The human the agent acts for; without one the payload has no `act` (which AGBAC rules flag). */
+  readonly human?: Human;
   /** Seconds since the epoch. */
   readonly now: number;
   readonly audienceStyle?: AudienceStyle;
@@ -51,13 +52,10 @@ export function buildAssertion(input: AssertionInput): JsonRecord {
     throw new RangeError(`the assertion lifetime must be 1 to ${ASSERTION_LIMITS.maxLifetimeSeconds} seconds (Okta's limit), got ${lifetime}`);
   }
   if (!input.clientId.trim()) throw new TypeError('the client id is empty');
-  if (!input.human.id.trim()) throw new TypeError("the human's user id is empty");
+  if (input.human && !input.human.id.trim()) throw new TypeError("the human's user id is empty");
   const style = input.audienceStyle ?? 'token-endpoint';
   if (style === 'issuer' && !input.issuer) throw new TypeError('the issuer audience style needs the issuer URL');
   const now = Math.floor(input.now);
-  const act: JsonRecord = { sub: input.human.id };
-  if (input.human.email) act.email = input.human.email;
-  if (input.human.name) act.name = input.human.name;
 
   const payload: JsonRecord = {
     iss: input.clientId,
@@ -66,8 +64,11 @@ export function buildAssertion(input: AssertionInput): JsonRecord {
     iat: now,
     exp: now + lifetime,
     jti: input.jti ?? crypto.randomUUID(),
-    act,
   };
+  if (input.human) {
+    const { id, email, name } = input.human;
+    payload.act = { sub: id, ...(email ? { email } : {}), ...(name ? { name } : {}) };
+  }
   if (input.delegation) {
     const { method, intentSummary, grantedAt, expiresAt } = input.delegation;
     payload.delegation = { granted_at: isoTime(grantedAt ?? now), method, intent_summary: intentSummary };

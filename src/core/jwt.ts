@@ -147,3 +147,10 @@ function describeJsonError(text: string): string {
   if (!first) return 'not strict JSON';
   return `${printParseErrorCode(first.error)} at character ${first.offset} of the decoded text`;
 }
+
+/** A token as it may appear in logs and output: its first 8 and last 6 characters. */
+export function redactToken(token: string): string {
+  const text = token.trim();
+  if (text.length <= 20) return '…';
+  return `${text.slice(0, 8)}…${text.slice(-6)}`;
+}

@@ -1,17 +1,22 @@
 /**
- * Remote key sets: jose's `createRemoteJWKSet` (cache, cooldown, refetch on an unknown kid), with
- * https required except on loopback.
+ * Remote key sets: jose's `createRemoteJWKSet` (cache, cooldown, refetch on an unknown kid) over
+ * this project's HTTP client, so the fetch has a deadline, a size cap, an optional extra CA, and
+ * https is required except on loopback.
  */
-import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, customFetch, type FetchImplementation, type JWTVerifyGetKey } from 'jose';
 import { isLoopbackHost, parseUrl } from '../core';
+import { httpRequest, NetworkError } from './http';
 
 export interface RemoteKeySetOptions {
-  /** Per-fetch timeout; default 10 s. */
+  /** Per-fetch deadline; default 10 s. */
   readonly timeoutMs?: number;
   /** Minimum time between two fetches (a refetch on an unknown kid waits this long); default 30 s. */
   readonly cooldownMs?: number;
   /** How long fetched keys are trusted without refetching; default 10 min. */
   readonly cacheMaxAgeMs?: number;
+  /** Largest key set accepted; default 256 KiB. */
+  readonly maxBytes?: number;
+  readonly ca?: string;
 }
 
 /** Checks that a URL may carry keys or tokens: absolute, https, or http on a loopback host. */
@@ -26,9 +31,26 @@ export function requireSecureUrl(value: string, what: string): URL {
 
 /** A key resolver that fetches the JWKS at `url`, caches it and refetches on an unknown kid. */
 export function remoteKeySet(url: string, options: RemoteKeySetOptions = {}): JWTVerifyGetKey {
+  const fetchKeys: FetchImplementation = async (target, init) => {
+    try {
+      const response = await httpRequest({
+        url: target,
+        headers: Object.fromEntries(init.headers.entries()),
+        timeoutMs: options.timeoutMs ?? 10_000,
+        maxBytes: options.maxBytes ?? 256 * 1024,
+        ca: options.ca,
+        signal: init.signal,
+      });
+      if (response.status !== 200) throw new Error(`the key set at ${target} answered HTTP ${response.status}`);
+      return new Response(response.body, { status: response.status, headers: { 'content-type': response.headers['content-type'] ?? '' } });
+    } catch (error) {
+      throw error instanceof NetworkError ? new Error(`cannot fetch the key set: ${error.message}`, { cause: error }) : error;
+    }
+  };
   return createRemoteJWKSet(requireSecureUrl(url, 'the JWKS URL'), {
     timeoutDuration: options.timeoutMs ?? 10_000,
     cooldownDuration: options.cooldownMs ?? 30_000,
     cacheMaxAge: options.cacheMaxAgeMs ?? 600_000,
+    [customFetch]: fetchKeys,
   });
 }

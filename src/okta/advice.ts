@@ -1,0 +1,171 @@
+/**
+ * What an authorization server's error means for an AGBAC setup and what to change: every error
+ * Okta's token endpoint gives a client-assertion request, and the cases of the guide's
+ * Troubleshooting section.
+ */
+
+export interface Advice {
+  /** What happened, in the user's terms. */
+  readonly meaning: string;
+  /** What to change. */
+  readonly fix: string;
+  /** The setup guide's step it concerns, when there is one. */
+  readonly guideStep?: string;
+}
+
+interface Entry {
+  readonly error: string;
+  /** Matches the error_description; absent matches any. */
+  readonly description?: RegExp;
+  readonly advice: (context: AdviceContext) => Advice;
+}
+
+/** What the advice may mention. */
+export interface AdviceContext {
+  readonly tokenEndpoint?: string;
+  readonly clientId?: string;
+  readonly scopes?: readonly string[];
+}
+
+const ENTRIES: readonly Entry[] = [
+  {
+    error: 'invalid_client',
+    description: /audience claim for client_assertion must be the endpoint invoked/i,
+    advice: ({ tokenEndpoint }) => ({
+      meaning: 'Okta refused the assertion because its aud is not the token endpoint that was called.',
+      fix: `Set aud to the token endpoint${tokenEndpoint ? ` (${tokenEndpoint})` : ''}, not the authorization server URL. The setup guide says the opposite; real Okta accepts only the token endpoint.`,
+      guideStep: 'Step 8.1 (aud)',
+    }),
+  },
+  {
+    error: 'invalid_client',
+    description: /token is expired/i,
+    advice: () => ({
+      meaning: 'The assertion had already expired when Okta received it.',
+      fix: 'Build a fresh assertion for every request (iat = now, exp = now + 300) and check that this machine\'s clock is synchronised (NTP).',
+      guideStep: 'Step 8.1 (exp)',
+    }),
+  },
+  {
+    error: 'invalid_client',
+    description: /expiration too far into the future/i,
+    advice: () => ({
+      meaning: 'The assertion\'s exp is more than one hour ahead, which Okta refuses.',
+      fix: 'Use exp = iat + 300 (at most 3600 s); a value in milliseconds instead of seconds also causes this.',
+      guideStep: 'Step 8.1 (exp)',
+    }),
+  },
+  {
+    error: 'invalid_client',
+    description: /signature is invalid/i,
+    advice: () => ({
+      meaning: 'Okta could not verify the assertion\'s signature with the app\'s credential.',
+      fix: 'For client_secret_jwt, sign with the app\'s current client secret (HS256/384/512); for private_key_jwt, sign with the private key whose public JWK is registered with the app. Check that the app\'s token_endpoint_auth_method matches how you sign.',
+      guideStep: 'Step 3 (client authentication)',
+    }),
+  },
+  {
+    error: 'invalid_client',
+    description: /kid is invalid/i,
+    advice: () => ({
+      meaning: 'The assertion\'s kid names no public key registered with the app.',
+      fix: 'Register the public JWK with the app (settings.oauthClient.jwks) and put its kid in the assertion header.',
+      guideStep: 'Step 3 (client authentication)',
+    }),
+  },
+  {
+    error: 'invalid_client',
+    description: /client_assertion_type is invalid/i,
+    advice: () => ({
+      meaning: 'The client_assertion_type form parameter is wrong.',
+      fix: 'Send client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer.',
+      guideStep: 'Step 8.3',
+    }),
+  },
+  {
+    error: 'invalid_client',
+    description: /already been used/i,
+    advice: () => ({
+      meaning: 'Okta accepts each assertion (each jti) only once.',
+      fix: 'Generate a new random jti (a UUID) for every token request; never reuse a signed assertion, and do not derive jti from the current second.',
+      guideStep: 'Step 8.1 (jti)',
+    }),
+  },
+  {
+    error: 'invalid_client',
+    description: /Client authentication failed/i,
+    advice: ({ clientId }) => ({
+      meaning: 'Okta could not authenticate the client: unknown client id, inactive app, or a credential of another kind than the app expects.',
+      fix: `Check that iss and sub are the app's client id${clientId ? ` (${clientId})` : ''}, that the app is ACTIVE, and that its token_endpoint_auth_method is client_secret_jwt or private_key_jwt as you sign.`,
+      guideStep: 'Step 3',
+    }),
+  },
+  {
+    error: 'invalid_scope',
+    advice: ({ scopes }) => ({
+      meaning: 'A requested scope does not exist on the authorization server, or no policy rule grants it.',
+      fix: `Create the scope${scopes?.length ? ` (${scopes.join(' ')})` : ''} on the authorization server and allow it in the policy rule (Scopes requested: any scopes, or the listed ones).`,
+      guideStep: 'Step 2 (scopes) and Step 5 (rule)',
+    }),
+  },
+  {
+    error: 'unauthorized_client',
+    advice: () => ({
+      meaning: 'The app is not allowed the client_credentials grant.',
+      fix: 'Make the app a service (API Services) app and enable the Client Credentials grant type.',
+      guideStep: 'Step 3.3',
+    }),
+  },
+  {
+    error: 'access_denied',
+    description: /Policy evaluation failed/i,
+    advice: () => ({
+      meaning: 'No ACTIVE access policy assigned to this client has an ACTIVE rule that allows this request.',
+      fix: 'Assign the agent app to an access policy of the authorization server and add a rule for the Client Credentials grant with the requested scopes.',
+      guideStep: 'Step 5',
+    }),
+  },
+  {
+    error: 'invalid_dpop_proof',
+    advice: () => ({
+      meaning: 'The app requires DPoP-bound tokens, so every token request needs a DPoP proof.',
+      fix: 'Let the toolkit send a DPoP proof (it does so automatically after this answer), or turn off "Require DPoP" on the app if the resource server cannot check DPoP.',
+    }),
+  },
+  {
+    error: 'invalid_request',
+    description: /multiple client credentials/i,
+    advice: () => ({
+      meaning: 'The request carried more than one credential (e.g. a client secret and an assertion).',
+      fix: 'Send only the signed client assertion; remove client_secret and any Authorization header.',
+      guideStep: 'Step 8.3',
+    }),
+  },
+  {
+    error: 'unsupported_grant_type',
+    advice: () => ({
+      meaning: 'The server does not support the requested grant type.',
+      fix: 'Use grant_type=client_credentials against a custom authorization server (https://{domain}/oauth2/{authServerId}/v1/token).',
+      guideStep: 'Step 1',
+    }),
+  },
+];
+
+/** Advice for an OAuth error answer; a generic reading when the error is not one Okta documents. */
+export function adviceFor(error: string, description: string | undefined, context: AdviceContext = {}): Advice {
+  const entry = ENTRIES.find((candidate) => candidate.error === error && (!candidate.description || candidate.description.test(description ?? '')));
+  if (entry) return entry.advice(context);
+  return {
+    meaning: `The authorization server refused the request (${error}${description ? `: ${description}` : ''}).`,
+    fix: 'Compare the request with the authorization server\'s configuration; `agbac doctor` checks the Okta side step by step.',
+  };
+}
+
+/** The advice when a token came back without the actor claim. */
+export const MISSING_ACT_ADVICE: Advice = {
+  meaning:
+    'The access token carries no act claim, so no resource server can tell whom the agent acts for. The guide\'s claim expression clientAssertion.claims.act is not in Okta\'s documented expression language, so a real org may never evaluate it; it is also omitted when the assertion has no act.',
+  fix:
+    'Check the claim in the authorization server (Claims: act, access token, any scope) and that the assertion carries act. If the org does not evaluate the expression, add act with a token inline hook (com.okta.oauth2.tokens.transform) or use RFC 8693 token exchange.',
+  guideStep: 'Step 4',
+};

@@ -1,0 +1,123 @@
+/**
+ * An Okta connection: where the authorization server is, which agent app signs, which scopes and
+ * humans it uses. Secrets are never values here, only references resolved when used: the editor
+ * resolves them from SecretStorage, the CLI from the environment or files.
+ */
+import {
+  type AudienceStyle,
+  type AuthMethod,
+  type Human,
+  isAudienceStyle,
+  isAuthMethod,
+  isRecord,
+  looksLikeUserId,
+  normalizeOrgUrl,
+  oktaServerUrls,
+  type ServerUrls,
+} from '../core';
+
+/** Where a secret lives. */
+export type SecretReference =
+  | { readonly source: 'env'; readonly variable: string }
+  | { readonly source: 'file'; readonly path: string }
+  | { readonly source: 'secret-storage'; readonly key: string };
+
+export interface Connection {
+  /** Unique, shown in the editor's tree. */
+  readonly name: string;
+  readonly orgUrl: string;
+  readonly authServerId: string;
+  /** The authorization server's audience: the API the tokens are for. */
+  readonly apiAudience?: string;
+  readonly clientId: string;
+  readonly authMethod: AuthMethod;
+  /** The key id of the agent's registered public key (private_key_jwt). */
+  readonly kid?: string;
+  readonly scopes: readonly string[];
+  readonly audienceStyle: AudienceStyle;
+  /** Humans the agent acts for, saved for reuse. */
+  readonly humans: readonly Human[];
+  /** The group that approves humans (e.g. FinanceUsers), when approval is by group. */
+  readonly group?: string;
+}
+
+export function connectionUrls(connection: Pick<Connection, 'orgUrl' | 'authServerId'>): ServerUrls {
+  return oktaServerUrls({ orgUrl: connection.orgUrl, authServerId: connection.authServerId });
+}
+
+/**
+ * Reads a connection from untrusted JSON (settings, a file): every field checked, defaults filled,
+ * and each problem named. Secrets found in it are refused.
+ */
+export function readConnection(value: unknown): { connection: Connection } | { errors: string[] } {
+  const errors: string[] = [];
+  if (!isRecord(value)) return { errors: ['a connection must be a JSON object'] };
+  for (const forbidden of ['clientSecret', 'client_secret', 'privateKey', 'apiToken', 'token', 'secret']) {
+    if (forbidden in value) errors.push(`"${forbidden}" must not be stored in a connection: keep secrets in SecretStorage or the environment`);
+  }
+  const text = (name: string, required: boolean): string | undefined => {
+    const field = value[name];
+    if (field === undefined || field === '') {
+      if (required) errors.push(`"${name}" is required`);
+      return undefined;
+    }
+    if (typeof field !== 'string') {
+      errors.push(`"${name}" must be a string`);
+      return undefined;
+    }
+    return field.trim();
+  };
+  const name = text('name', true);
+  let orgUrl = text('orgUrl', true);
+  if (orgUrl) {
+    try {
+      orgUrl = normalizeOrgUrl(orgUrl);
+    } catch (error) {
+      errors.push(`"orgUrl": ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const authServerId = text('authServerId', true);
+  const clientId = text('clientId', true);
+  const apiAudience = text('apiAudience', false);
+  const kid = text('kid', false);
+  const group = text('group', false);
+  const authMethod = value.authMethod ?? 'client_secret_jwt';
+  if (!isAuthMethod(authMethod)) errors.push('"authMethod" must be client_secret_jwt or private_key_jwt');
+  const audienceStyle = value.audienceStyle ?? 'token-endpoint';
+  if (!isAudienceStyle(audienceStyle)) errors.push('"audienceStyle" must be token-endpoint or issuer');
+  const scopes = value.scopes ?? [];
+  if (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === 'string' && /^\S+$/.test(scope))) {
+    errors.push('"scopes" must be a list of scope names');
+  }
+  const humans: Human[] = [];
+  if (value.humans !== undefined && !Array.isArray(value.humans)) errors.push('"humans" must be a list');
+  for (const [index, human] of (Array.isArray(value.humans) ? value.humans : []).entries()) {
+    if (!isRecord(human) || typeof human.id !== 'string' || !looksLikeUserId(human.id)) {
+      errors.push(`"humans[${index}].id" must be an Okta user id (00u…)`);
+      continue;
+    }
+    humans.push({
+      id: human.id,
+      ...(typeof human.email === 'string' ? { email: human.email } : {}),
+      ...(typeof human.name === 'string' ? { name: human.name } : {}),
+    });
+  }
+  if (errors.length || !name || !orgUrl || !authServerId || !clientId || !isAuthMethod(authMethod) || !isAudienceStyle(audienceStyle)) {
+    return { errors };
+  }
+  return {
+    connection: {
+      name,
+      orgUrl,
+      authServerId,
+      clientId,
+      authMethod,
+      audienceStyle,
+      scopes: scopes as string[],
+      humans,
+      ...(apiAudience ? { apiAudience } : {}),
+      ...(kid ? { kid } : {}),
+      ...(group ? { group } : {}),
+    },
+  };
+}

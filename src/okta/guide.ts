@@ -1,0 +1,74 @@
+/**
+ * The setup guide's configuration as data: what provisioning creates and what the doctor expects.
+ * The `act` claim expression is the guide's (see the explanation of rule AGBAC113 for its caveat).
+ */
+import type { AuthMethod } from '../core';
+import type { Claim, Policy, PolicyRule, Scope } from './org';
+
+export const GUIDE = {
+  serverName: 'AGBAC-AS',
+  serverDescription: 'Authorization Server for AGBAC dual-subject authorization',
+  claimName: 'act',
+  claimExpression: 'clientAssertion.claims.act',
+  policyName: 'AGBAC-Policy',
+  policyDescription: 'Access policy for AGBAC dual-subject authorization',
+  ruleName: 'Allow Client Credentials with Act',
+  tokenLifetimeMinutes: 60,
+  appLabel: 'Finance Agent',
+} as const;
+
+export function guideScope(name: string): Scope {
+  return { name, displayName: name, description: `Allows ${name}`, consent: 'IMPLICIT', default: false, metadataPublish: 'ALL_CLIENTS' };
+}
+
+export function guideClaim(): Claim {
+  return {
+    name: GUIDE.claimName,
+    status: 'ACTIVE',
+    claimType: 'RESOURCE',
+    valueType: 'EXPRESSION',
+    value: GUIDE.claimExpression,
+    alwaysIncludeInToken: false,
+    conditions: { scopes: [] },
+  };
+}
+
+export function guidePolicy(clientId: string): Policy {
+  return {
+    type: 'OAUTH_AUTHORIZATION_POLICY',
+    name: GUIDE.policyName,
+    description: GUIDE.policyDescription,
+    status: 'ACTIVE',
+    priority: 1,
+    conditions: { clients: { include: [clientId] } },
+  };
+}
+
+export function guideRule(): PolicyRule {
+  return {
+    name: GUIDE.ruleName,
+    type: 'RESOURCE_ACCESS',
+    status: 'ACTIVE',
+    priority: 1,
+    conditions: { grantTypes: { include: ['client_credentials'] }, scopes: { include: ['*'] }, people: { groups: { include: ['EVERYONE'] } } },
+    actions: { token: { accessTokenLifetimeMinutes: GUIDE.tokenLifetimeMinutes, refreshTokenLifetimeMinutes: 0, refreshTokenWindowMinutes: 10080 } },
+  };
+}
+
+/** A claim condition that covers the scopes: empty or "*" means any scope. */
+export function claimCoversScopes(claim: Claim, scopes: readonly string[]): boolean {
+  const listed = claim.conditions?.scopes ?? [];
+  return listed.length === 0 || listed.includes('*') || scopes.every((scope) => listed.includes(scope));
+}
+
+export function ruleCoversScopes(rule: PolicyRule, scopes: readonly string[]): boolean {
+  const listed = rule.conditions?.scopes?.include ?? [];
+  return listed.includes('*') || scopes.every((scope) => listed.includes(scope));
+}
+
+export function policyCoversClient(policy: Policy, clientId: string): boolean {
+  const include = policy.conditions?.clients?.include ?? [];
+  return include.includes(clientId) || include.includes('ALL_CLIENTS');
+}
+
+export const ASSERTION_AUTH_METHODS: readonly AuthMethod[] = ['client_secret_jwt', 'private_key_jwt'];

@@ -1,0 +1,252 @@
+/**
+ * Provisioning: make an org match the setup guide. First a plan (each change named before anything
+ * is touched), then an apply that makes exactly those changes. Idempotent: on an org that already
+ * matches, the plan is empty. Users are looked up, never created.
+ */
+import type { JWK } from 'jose';
+import type { AuthMethod } from '../core';
+import { claimCoversScopes, GUIDE, guideClaim, guidePolicy, guideRule, guideScope, policyCoversClient, ruleCoversScopes } from './guide';
+import type { App, AuthServer, Claim, NewApp, OrgApi, Policy } from './org';
+
+export interface ProvisionSpec {
+  /** An existing server to use; otherwise one named AGBAC-AS is found or created. */
+  readonly authServerId?: string;
+  /** The API audience (needed to create the server). */
+  readonly audience: string;
+  readonly scopes: readonly string[];
+  readonly authMethod: AuthMethod;
+  /** An existing agent app; otherwise one labelled as below is found or created. */
+  readonly clientId?: string;
+  readonly appLabel?: string;
+  /** For private_key_jwt: the agent's public key to register (with its kid). */
+  readonly publicJwk?: JWK;
+}
+
+export interface PlannedChange {
+  readonly action: 'create' | 'update' | 'activate';
+  readonly target: string;
+  readonly detail: string;
+}
+
+/** What cannot be changed automatically; the user must act. */
+export interface ProvisionNote {
+  readonly target: string;
+  readonly message: string;
+}
+
+export interface ProvisionResult {
+  readonly changes: readonly PlannedChange[];
+  readonly notes: readonly ProvisionNote[];
+  /** Undefined in a dry run when the server would be created. */
+  readonly authServerId: string | undefined;
+  readonly clientId: string | undefined;
+  /** The new app's client secret, when one was created with client_secret_jwt: store it, never print it. */
+  readonly clientSecret?: string;
+  readonly applied: boolean;
+}
+
+interface Step extends PlannedChange {
+  readonly apply: () => Promise<void>;
+}
+
+/**
+ * Works out the changes and, unless `dryRun`, applies them in order. Objects that a dry run would
+ * create are referred to by name, as their ids do not exist yet.
+ */
+export async function provision(org: OrgApi, spec: ProvisionSpec, options: { dryRun: boolean }): Promise<ProvisionResult> {
+  const notes: ProvisionNote[] = [];
+  const done: PlannedChange[] = [];
+  const state: { serverId?: string; clientId?: string; clientSecret?: string } = {};
+  const run = async (step: Step | undefined) => {
+    if (!step) return;
+    done.push({ action: step.action, target: step.target, detail: step.detail });
+    if (!options.dryRun) await step.apply();
+  };
+
+  // Step 1: the authorization server.
+  const server = await findServer(org, spec);
+  if (server) {
+    state.serverId = server.id;
+    if (!server.audiences.includes(spec.audience)) {
+      notes.push({ target: `server ${server.name}`, message: `its audience is ${server.audiences.join(', ')}, not ${spec.audience}; an audience cannot be changed, so tokens will carry ${server.audiences[0] ?? '(none)'}` });
+    }
+    if (server.status && server.status !== 'ACTIVE') {
+      await run({ action: 'activate', target: `server ${server.name}`, detail: `status ${server.status} → ACTIVE`, apply: () => org.activateAuthorizationServer(server.id) });
+    }
+  } else {
+    await run({
+      action: 'create',
+      target: `server ${GUIDE.serverName}`,
+      detail: `audience ${spec.audience}`,
+      apply: async () => {
+        const created = await org.createAuthorizationServer({ name: GUIDE.serverName, description: GUIDE.serverDescription, audiences: [spec.audience] });
+        state.serverId = created.id;
+      },
+    });
+  }
+  const serverId = () => required(state.serverId, 'authorization server');
+
+  // Step 2: scopes. Step 4: the act claim.
+  const scopes = state.serverId ? new Set((await org.listScopes(state.serverId)).map((scope) => scope.name)) : new Set<string>();
+  for (const name of spec.scopes.filter((scope) => !scopes.has(scope))) {
+    await run({ action: 'create', target: `scope ${name}`, detail: 'on the authorization server', apply: () => org.createScope(serverId(), guideScope(name)).then(() => undefined) });
+  }
+  const claims = state.serverId ? (await org.listClaims(state.serverId)).filter((claim) => claim.name === GUIDE.claimName) : [];
+  await run(claimStep(org, claims, spec.scopes, serverId));
+
+  // Step 3: the agent app.
+  const app = await findApp(org, spec);
+  if (app) {
+    state.clientId = app.id;
+    await run(appUpdateStep(org, app, spec, notes));
+  } else {
+    await run({
+      action: 'create',
+      target: `app ${spec.appLabel ?? GUIDE.appLabel}`,
+      detail: `service app, client_credentials, ${spec.authMethod}${spec.publicJwk ? `, public key ${spec.publicJwk.kid ?? ''}` : ''}`,
+      apply: async () => {
+        const created = await org.createApplication(newServiceApp(spec));
+        state.clientId = created.id;
+        const secret = (created.credentials?.oauthClient as { client_secret?: string } | undefined)?.client_secret;
+        if (secret) state.clientSecret = secret;
+      },
+    });
+  }
+  const clientId = () => required(state.clientId, 'agent app');
+
+  // Step 5: the access policy and its rule.
+  const policies = state.serverId ? await org.listPolicies(state.serverId) : [];
+  const assigned = state.clientId ? policies.find((policy) => policyCoversClient(policy, state.clientId ?? '') && (policy.status ?? 'ACTIVE') === 'ACTIVE') : undefined;
+  const named = policies.find((policy) => policy.name === GUIDE.policyName);
+  const policyId: { value?: string } = { value: assigned?.id };
+  if (!assigned && named?.id) {
+    const id = named.id;
+    policyId.value = id;
+    await run({
+      action: 'update',
+      target: `policy ${named.name}`,
+      detail: 'assign it to the agent app',
+      apply: () => org.replacePolicy(serverId(), id, withClient(named, clientId())).then(() => undefined),
+    });
+  } else if (!assigned) {
+    await run({
+      action: 'create',
+      target: `policy ${GUIDE.policyName}`,
+      detail: 'assigned to the agent app',
+      apply: async () => {
+        policyId.value = (await org.createPolicy(serverId(), guidePolicy(clientId()))).id;
+      },
+    });
+  }
+  const rules = state.serverId && policyId.value ? await org.listRules(state.serverId, policyId.value) : [];
+  const allows = rules.some((rule) => (rule.status ?? 'ACTIVE') === 'ACTIVE' && (rule.conditions?.grantTypes?.include ?? []).includes('client_credentials') && ruleCoversScopes(rule, spec.scopes));
+  if (!allows) {
+    await run({
+      action: 'create',
+      target: `rule ${GUIDE.ruleName}`,
+      detail: `client_credentials, any scope, ${GUIDE.tokenLifetimeMinutes} min tokens`,
+      apply: () => org.createRule(serverId(), required(policyId.value, 'policy'), guideRule()).then(() => undefined),
+    });
+  }
+
+  return {
+    changes: done,
+    notes,
+    authServerId: state.serverId,
+    clientId: state.clientId,
+    ...(state.clientSecret ? { clientSecret: state.clientSecret } : {}),
+    applied: !options.dryRun,
+  };
+}
+
+async function findServer(org: OrgApi, spec: ProvisionSpec): Promise<AuthServer | undefined> {
+  if (spec.authServerId) {
+    const server = await org.getAuthorizationServer(spec.authServerId);
+    if (server) return server;
+  }
+  return (await org.listAuthorizationServers()).find((server) => server.name === GUIDE.serverName);
+}
+
+async function findApp(org: OrgApi, spec: ProvisionSpec): Promise<App | undefined> {
+  if (spec.clientId) {
+    const app = await org.getApplication(spec.clientId);
+    if (app) return app;
+  }
+  const label = spec.appLabel ?? GUIDE.appLabel;
+  return (await org.listApplications(label)).find((app) => app.label === label && app.settings?.oauthClient?.application_type === 'service');
+}
+
+function claimStep(org: OrgApi, claims: Claim[], scopes: readonly string[], serverId: () => string): Step | undefined {
+  const wanted = guideClaim();
+  const current = claims.find((claim) => claim.claimType === 'RESOURCE') ?? claims[0];
+  if (!current) {
+    return { action: 'create', target: 'claim act', detail: `access token, ${wanted.value}, any scope`, apply: () => org.createClaim(serverId(), wanted).then(() => undefined) };
+  }
+  const matches =
+    current.claimType === 'RESOURCE' &&
+    current.valueType === 'EXPRESSION' &&
+    current.value.replace(/\s+/g, '') === wanted.value &&
+    (current.status ?? 'ACTIVE') === 'ACTIVE' &&
+    claimCoversScopes(current, scopes);
+  if (matches || !current.id) return undefined;
+  const id = current.id;
+  return { action: 'update', target: 'claim act', detail: `set to access token, ${wanted.value}, any scope, ACTIVE`, apply: () => org.replaceClaim(serverId(), id, { ...wanted, id }).then(() => undefined) };
+}
+
+function appUpdateStep(org: OrgApi, app: App, spec: ProvisionSpec, notes: ProvisionNote[]): Step | undefined {
+  const client = app.settings?.oauthClient;
+  if (client?.application_type && client.application_type !== 'service') {
+    notes.push({ target: `app ${app.label}`, message: `it is a ${client.application_type} app; client_credentials needs an API Services (service) app` });
+  }
+  const grants = client?.grant_types ?? [];
+  const method = app.credentials?.oauthClient?.token_endpoint_auth_method;
+  const keys = client?.jwks?.keys ?? [];
+  const needsKey = spec.authMethod === 'private_key_jwt' && spec.publicJwk && !keys.some((key) => key.kid === spec.publicJwk?.kid);
+  const reasons = [
+    ...(grants.includes('client_credentials') ? [] : ['allow client_credentials']),
+    ...(method === spec.authMethod ? [] : [`client authentication ${method ?? 'unknown'} → ${spec.authMethod}`]),
+    ...(needsKey ? [`register public key ${spec.publicJwk?.kid ?? ''}`] : []),
+  ];
+  if (reasons.length === 0) return undefined;
+  const updated: App = {
+    ...app,
+    credentials: { ...app.credentials, oauthClient: { ...app.credentials?.oauthClient, token_endpoint_auth_method: spec.authMethod } },
+    settings: {
+      ...app.settings,
+      oauthClient: {
+        ...client,
+        grant_types: grants.includes('client_credentials') ? grants : [...grants, 'client_credentials'],
+        ...(needsKey && spec.publicJwk ? { jwks: { keys: [...keys, spec.publicJwk] } } : {}),
+      },
+    },
+  };
+  return { action: 'update', target: `app ${app.label}`, detail: reasons.join('; '), apply: () => org.replaceApplication(app.id, updated).then(() => undefined) };
+}
+
+function newServiceApp(spec: ProvisionSpec): NewApp {
+  const label = spec.appLabel ?? GUIDE.appLabel;
+  return {
+    name: 'oidc_client',
+    label,
+    signOnMode: 'OPENID_CONNECT',
+    credentials: { oauthClient: { token_endpoint_auth_method: spec.authMethod, autoKeyRotation: true } },
+    settings: {
+      oauthClient: {
+        grant_types: ['client_credentials'],
+        response_types: ['token'],
+        application_type: 'service',
+        ...(spec.authMethod === 'private_key_jwt' && spec.publicJwk ? { jwks: { keys: [spec.publicJwk] } } : {}),
+      },
+    },
+  };
+}
+
+function withClient(policy: Policy, clientId: string): Policy {
+  const include = policy.conditions?.clients?.include ?? [];
+  return { ...policy, conditions: { ...policy.conditions, clients: { include: [...include, clientId] } } };
+}
+
+function required(value: string | undefined, what: string): string {
+  if (!value) throw new Error(`the ${what} was not created`);
+  return value;
+}

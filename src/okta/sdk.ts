@@ -1,0 +1,252 @@
+/**
+ * {@link OrgApi} over the official @okta/okta-sdk-nodejs, configured explicitly: no okta.yaml, no
+ * OKTA_CLIENT_* variables, no response cache. The SDK is loaded on first use only.
+ *
+ * In PrivateKey mode the SDK hides why its own token request failed (the caller later sees only
+ * "E0000011 Invalid token provided"); the request executor here reads that answer first and
+ * reports the real cause.
+ */
+import { Agent } from 'node:https';
+import { AgbacError, isRecord, normalizeOrgUrl } from '../core';
+import { adviceFor } from './advice';
+import type { App, AuthServer, Claim, Group, NewApp, OrgApi, Policy, PolicyRule, Scope, User } from './org';
+
+type OktaSdk = typeof import('@okta/okta-sdk-nodejs');
+type OktaClient = InstanceType<OktaSdk['Client']>;
+
+export type ManagementCredential =
+  | { readonly kind: 'api-token'; readonly token: string }
+  | {
+      readonly kind: 'private-key';
+      readonly clientId: string;
+      /** PKCS#8 PEM or a private JWK as JSON text. */
+      readonly privateKey: string;
+      readonly keyId?: string;
+      readonly scopes: readonly string[];
+    };
+
+export interface ManagementOptions {
+  readonly orgUrl: string;
+  readonly credential: ManagementCredential;
+  /** Extra trusted CA (PEM), for a local HTTPS org. */
+  readonly ca?: string;
+  /** Per request; default 15 s. */
+  readonly timeoutMs?: number;
+}
+
+/** A Management API call failed; the message says what and what to do. */
+export class ManagementError extends AgbacError {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly errorCode: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super('ERR_MANAGEMENT', message, options);
+  }
+}
+
+/** The scopes the toolkit's Management calls need in PrivateKey (OAuth service app) mode. */
+export const MANAGEMENT_SCOPES = ['okta.authorizationServers.manage', 'okta.apps.manage', 'okta.users.read', 'okta.groups.read'] as const;
+
+/** The variables through which the SDK would pick up configuration behind our back. */
+const SDK_ENVIRONMENT = ['OKTA_CLIENT_ORGURL', 'OKTA_CLIENT_TOKEN', 'OKTA_CLIENT_AUTHORIZATIONMODE', 'OKTA_CLIENT_CLIENTID', 'OKTA_CLIENT_SCOPES', 'OKTA_CLIENT_PRIVATEKEY', 'OKTA_CLIENT_KEYID'];
+
+/** Connects to an org's Management API. */
+export async function connectOrg(options: ManagementOptions): Promise<OrgApi> {
+  const sdk = await import('@okta/okta-sdk-nodejs');
+  const orgUrl = normalizeOrgUrl(options.orgUrl);
+  const executor = surfacingExecutor(sdk, options);
+  // Every field the SDK could otherwise take from okta.yaml is given, empty when unused.
+  const base = { orgUrl, cacheMiddleware: null, requestExecutor: executor, userAgent: 'agbac-toolkit', token: '', clientId: '', scopes: '', privateKey: '', keyId: '' };
+  const config =
+    options.credential.kind === 'api-token'
+      ? { ...base, authorizationMode: 'SSWS', token: options.credential.token }
+      : {
+          ...base,
+          authorizationMode: 'PrivateKey',
+          clientId: options.credential.clientId,
+          scopes: [...options.credential.scopes],
+          privateKey: options.credential.privateKey,
+          keyId: options.credential.keyId ?? '',
+        };
+  const client = withoutSdkEnvironment(() => new sdk.Client(config as unknown as ConstructorParameters<OktaSdk['Client']>[0]));
+  return new SdkOrg(client);
+}
+
+/** Runs `create` with the SDK's environment variables hidden, so only explicit configuration counts. */
+function withoutSdkEnvironment<T>(create: () => T): T {
+  const saved = SDK_ENVIRONMENT.map((name) => [name, process.env[name]] as const);
+  for (const [name] of saved) delete process.env[name];
+  try {
+    return create();
+  } finally {
+    for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
+  }
+}
+
+interface SdkRequest {
+  url: string;
+  agent?: unknown;
+}
+interface SdkResponse {
+  status: number;
+  clone(): { text(): Promise<string> };
+}
+
+function surfacingExecutor(sdk: OktaSdk, options: ManagementOptions) {
+  const agent = options.ca ? new Agent({ ca: options.ca, keepAlive: true }) : undefined;
+  const Base = sdk.DefaultRequestExecutor as unknown as new (config: object) => { fetch(request: SdkRequest): Promise<SdkResponse> };
+  class SurfacingExecutor extends Base {
+    override async fetch(request: SdkRequest): Promise<SdkResponse> {
+      if (agent) request.agent = agent;
+      const response = await super.fetch(request);
+      if (request.url.endsWith('/oauth2/v1/token') && response.status !== 200) {
+        throw await tokenFailure(response, request.url);
+      }
+      return response;
+    }
+  }
+  return new SurfacingExecutor({ requestTimeout: options.timeoutMs ?? 15_000, maxRetries: 2 });
+}
+
+async function tokenFailure(response: SdkResponse, url: string): Promise<ManagementError> {
+  const text = await response.clone().text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  const error = isRecord(body) && typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
+  const description = isRecord(body) && typeof body.error_description === 'string' ? body.error_description : undefined;
+  const advice = adviceFor(error, description, {});
+  return new ManagementError(
+    `the Management API service app could not get a token from ${url}: ${error}${description ? `: ${description}` : ''}. ${advice.fix}`,
+    response.status,
+    error,
+  );
+}
+
+/** Okta's error body, made into one line with what to do. */
+function managementError(error: unknown, what: string): ManagementError {
+  if (error instanceof ManagementError) return error;
+  const status = isRecord(error) && typeof error.status === 'number' ? error.status : undefined;
+  const code = isRecord(error) && typeof error.errorCode === 'string' ? error.errorCode : undefined;
+  const summary = isRecord(error) && typeof error.errorSummary === 'string' ? error.errorSummary : error instanceof Error ? error.message : String(error);
+  const hint =
+    code === 'E0000011' ? ' The API token is invalid, expired or revoked: create one under Security → API → Tokens.'
+    : code === 'E0000006' ? ' The credential lacks the permission: use an API token of an admin who may manage authorization servers and apps, or grant the service app the okta.* scopes.'
+    : code === 'E0000047' ? ' Okta is rate limiting the Management API: wait and try again.'
+    : '';
+  return new ManagementError(`${what}: ${status ? `HTTP ${status} ` : ''}${code ? `${code} ` : ''}${summary}.${hint}`, status, code, { cause: error });
+}
+
+function plain<T>(model: unknown): T {
+  return JSON.parse(JSON.stringify(model)) as T;
+}
+
+async function all<T>(collection: AsyncIterable<unknown>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of collection) items.push(plain<T>(item));
+  return items;
+}
+
+class SdkOrg implements OrgApi {
+  constructor(private readonly client: OktaClient) {}
+
+  private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw managementError(error, what);
+    }
+  }
+
+  /** Like `call`, but "not found" is undefined. */
+  private async find<T>(what: string, run: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await run();
+    } catch (error) {
+      if (isRecord(error) && error.status === 404) return undefined;
+      throw managementError(error, what);
+    }
+  }
+
+  private get servers() {
+    return this.client.authorizationServerApi;
+  }
+
+  listAuthorizationServers() {
+    return this.call('listing authorization servers', async () => all<AuthServer>(await this.servers.listAuthorizationServers({})));
+  }
+  getAuthorizationServer(authServerId: string) {
+    return this.find(`reading authorization server ${authServerId}`, async () => plain<AuthServer>(await this.servers.getAuthorizationServer({ authServerId })));
+  }
+  createAuthorizationServer(server: Omit<AuthServer, 'id'>) {
+    return this.call('creating the authorization server', async () =>
+      plain<AuthServer>(await this.servers.createAuthorizationServer({ authorizationServer: server as never })));
+  }
+  activateAuthorizationServer(authServerId: string) {
+    return this.call(`activating authorization server ${authServerId}`, () => this.servers.activateAuthorizationServer({ authServerId }));
+  }
+  listScopes(authServerId: string) {
+    return this.call('listing scopes', async () => all<Scope>(await this.servers.listOAuth2Scopes({ authServerId })));
+  }
+  createScope(authServerId: string, scope: Scope) {
+    return this.call(`creating scope ${scope.name}`, async () => plain<Scope>(await this.servers.createOAuth2Scope({ authServerId, oAuth2Scope: scope as never })));
+  }
+  listClaims(authServerId: string) {
+    return this.call('listing claims', async () => all<Claim>(await this.servers.listOAuth2Claims({ authServerId })));
+  }
+  createClaim(authServerId: string, claim: Claim) {
+    return this.call(`creating claim ${claim.name}`, async () => plain<Claim>(await this.servers.createOAuth2Claim({ authServerId, oAuth2Claim: claim as never })));
+  }
+  replaceClaim(authServerId: string, claimId: string, claim: Claim) {
+    return this.call(`updating claim ${claim.name}`, async () =>
+      plain<Claim>(await this.servers.replaceOAuth2Claim({ authServerId, claimId, oAuth2Claim: claim as never })));
+  }
+  listPolicies(authServerId: string) {
+    return this.call('listing access policies', async () => all<Policy>(await this.servers.listAuthorizationServerPolicies({ authServerId })));
+  }
+  createPolicy(authServerId: string, policy: Policy) {
+    return this.call(`creating policy ${policy.name}`, async () =>
+      plain<Policy>(await this.servers.createAuthorizationServerPolicy({ authServerId, policy: policy as never })));
+  }
+  replacePolicy(authServerId: string, policyId: string, policy: Policy) {
+    return this.call(`updating policy ${policy.name}`, async () =>
+      plain<Policy>(await this.servers.replaceAuthorizationServerPolicy({ authServerId, policyId, policy: policy as never })));
+  }
+  listRules(authServerId: string, policyId: string) {
+    return this.call('listing policy rules', async () => all<PolicyRule>(await this.servers.listAuthorizationServerPolicyRules({ authServerId, policyId })));
+  }
+  createRule(authServerId: string, policyId: string, rule: PolicyRule) {
+    return this.call(`creating rule ${rule.name}`, async () =>
+      plain<PolicyRule>(await this.servers.createAuthorizationServerPolicyRule({ authServerId, policyId, policyRule: rule as never })));
+  }
+  replaceRule(authServerId: string, policyId: string, ruleId: string, rule: PolicyRule) {
+    return this.call(`updating rule ${rule.name}`, async () =>
+      plain<PolicyRule>(await this.servers.replaceAuthorizationServerPolicyRule({ authServerId, policyId, ruleId, policyRule: rule as never })));
+  }
+  listApplications(query?: string) {
+    return this.call('listing apps', async () => all<App>(await this.client.applicationApi.listApplications(query ? { q: query } : {})));
+  }
+  getApplication(appId: string) {
+    return this.find(`reading app ${appId}`, async () => plain<App>(await this.client.applicationApi.getApplication({ appId })));
+  }
+  createApplication(app: NewApp) {
+    return this.call(`creating app ${app.label}`, async () => plain<App>(await this.client.applicationApi.createApplication({ application: app as never })));
+  }
+  replaceApplication(appId: string, app: App) {
+    return this.call(`updating app ${app.label}`, async () => plain<App>(await this.client.applicationApi.replaceApplication({ appId, application: app as never })));
+  }
+  getUser(userId: string) {
+    return this.find(`reading user ${userId}`, async () => plain<User>(await this.client.userApi.getUser({ userId })));
+  }
+  searchUsers(search: string) {
+    return this.call('searching users', async () => all<User>(await this.client.userApi.listUsers({ search })));
+  }
+  listUserGroups(userId: string) {
+    return this.call(`listing the groups of ${userId}`, async () => all<Group>(await this.client.userApi.listUserGroups({ userId })));
+  }
+}
