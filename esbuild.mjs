@@ -38,7 +38,7 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', '@okta/okta-sdk-nodejs'] },
   {
     ...common,
     entryPoints: ['src/cli.ts'],

@@ -20,3 +20,5 @@ export * from './decision';
 export * from './lint';
 export * from './fixes';
 export * from './report';
+export * from './claims';
+export * from './describe';

@@ -27,3 +27,10 @@ describe('the rule reference', () => {
     assert.match(ci, /^npm test$/m, '.ci/run calls the README\'s test command');
   });
 });
+
+describe('the payload JSON schema', () => {
+  it('is the one generated from the claim documentation (run `npm run docs`)', async () => {
+    const { SCHEMA_PATH, schemaText } = await import('../../scripts/payload-schema');
+    assert.equal(readFileSync(SCHEMA_PATH, 'utf8'), schemaText());
+  });
+});

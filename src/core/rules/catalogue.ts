@@ -36,6 +36,11 @@ export interface Rule {
    * there by nature, and the signing step refreshes them. Signed JWTs keep `severity`.
    */
   readonly templateSeverity?: Severity;
+  /**
+   * The problem is a wrong JSON type or value that the payload JSON schema (media/schemas)
+   * reports itself; the editor leaves it to the schema in the files the schema validates.
+   */
+  readonly schemaType?: true;
   /** Only checked under these profiles (all when absent). */
   readonly profiles?: readonly ProfileName[];
   /** One line; `{name}` placeholders are filled from the finding's parameters. */
@@ -67,6 +72,7 @@ const rules: Rule[] = [
     name: 'payload-not-object',
     targets: ['assertion', 'token'],
     severity: 'error',
+    schemaType: true,
     message: 'A JWT payload must be a JSON object, this is {kind}',
     explanation:
       'JWT claims are the members of one JSON object (RFC 7519 §7.2). Arrays, strings and numbers cannot carry ' +
@@ -94,6 +100,7 @@ const rules: Rule[] = [
     name: 'iss-invalid',
     targets: ['assertion'],
     severity: 'error',
+    schemaType: true,
     message: '`iss` must be a non-empty string (the client id), it is {kind}',
     explanation: '`iss` holds the agent\'s client id as a string, for example `"0oa123abc456xyz"`.',
     path: '$.iss',
@@ -118,6 +125,7 @@ const rules: Rule[] = [
     name: 'sub-invalid',
     targets: ['assertion'],
     severity: 'error',
+    schemaType: true,
     message: '`sub` must be a non-empty string (the client id), it is {kind}',
     explanation: '`sub` holds the agent\'s client id as a string, the same value as `iss`.',
     path: '$.sub',
@@ -171,6 +179,7 @@ const rules: Rule[] = [
     name: 'aud-invalid',
     targets: ['assertion'],
     severity: 'error',
+    schemaType: true,
     message: '`aud` must be one URL string, it is {kind}',
     explanation:
       'RFC 7519 allows an array of audiences, but Okta compares the assertion\'s `aud` with the one endpoint that was ' +
@@ -262,6 +271,7 @@ const rules: Rule[] = [
     name: 'exp-invalid',
     targets: ['assertion'],
     severity: 'error',
+    schemaType: true,
     message: '`exp` must be a NumericDate (seconds since 1970 as a JSON number), it is {kind}',
     explanation:
       'JWT times are JSON numbers counting seconds, e.g. `1735686300`. A quoted number (`"1735686300"`) or an ISO ' +
@@ -348,6 +358,7 @@ const rules: Rule[] = [
     name: 'time-claim-invalid',
     targets: ['assertion'],
     severity: 'error',
+    schemaType: true,
     message: '`{claim}` must be a NumericDate (seconds since 1970 as a JSON number), it is {kind}',
     explanation: 'JWT time claims are JSON numbers counting seconds since 1970-01-01T00:00:00Z.',
     path: '$.iat',
@@ -376,6 +387,7 @@ const rules: Rule[] = [
     name: 'jti-invalid',
     targets: ['assertion'],
     severity: 'error',
+    schemaType: true,
     message: '`jti` must be a non-empty string, it is {kind}',
     explanation: 'The JWT ID is a case-sensitive string unique to this assertion.',
     path: '$.jti',
@@ -427,6 +439,7 @@ const rules: Rule[] = [
     name: 'act-not-object',
     targets: ['assertion', 'token'],
     severity: 'error',
+    schemaType: true,
     message: '`act` must be an object with `sub`, it is {kind}',
     explanation:
       '`act` is a JSON object whose `sub` is the human\'s Okta user id, optionally with `email` and `name`: ' +
@@ -527,6 +540,7 @@ const rules: Rule[] = [
     name: 'delegation-not-object',
     targets: ['assertion', 'token'],
     severity: 'error',
+    schemaType: true,
     message: '`delegation` must be an object, it is {kind}',
     explanation: '`delegation` is an object: `{"granted_at": "…", "method": "explicit", "intent_summary": "…"}`.',
     path: '$.delegation',
@@ -559,6 +573,7 @@ const rules: Rule[] = [
     name: 'delegation-method-invalid',
     targets: ['assertion', 'token'],
     severity: 'error',
+    schemaType: true,
     message: '`delegation.method` must be explicit, implicit or system, it is {value}',
     explanation:
       '`explicit`: the human asked the agent to act; `implicit`: the action follows from a standing arrangement; ' +
@@ -595,6 +610,7 @@ const rules: Rule[] = [
     name: 'agbac-ver-unknown',
     targets: ['assertion', 'token'],
     severity: 'error',
+    schemaType: true,
     message: '`agbac_ver` is {value}; this toolkit knows "1.0"',
     explanation: 'The version is a string such as `"1.0"`. An unknown version cannot be validated against its rules.',
     path: '$.agbac_ver',

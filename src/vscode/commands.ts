@@ -1,0 +1,298 @@
+/**
+ * The AGBAC commands. Every command runs through one wrapper that logs a failure and shows one
+ * clear message; none throws into VS Code.
+ */
+import { parse as parseJsonc, type ParseError, printParseErrorCode } from 'jsonc-parser';
+import * as vscode from 'vscode';
+import {
+  AgbacError,
+  buildAssertion,
+  checkAssertionHeader,
+  checkAssertionPayload,
+  decodeJwt,
+  epochSeconds,
+  findRule,
+  isRecord,
+  isoTime,
+  type JsonRecord,
+  lintDocument,
+  looksLikeJwt,
+  parseJwt,
+  RULES,
+  signAssertion,
+  type SigningCredential,
+} from '../core';
+import { connectionUrls, type Connection } from '../okta/connection';
+import type { PayloadDiagnostics } from './diagnostics';
+import { lintOptions } from './lint';
+import { log } from './log';
+import { ruleUri } from './ruleDocs';
+import { type ConnectionSecrets, isSecretKind, SECRET_KINDS, type SecretKind } from './secrets';
+import { readSettings } from './settings';
+
+export const COMMANDS = {
+  newAssertionPayload: 'agbac.newAssertionPayload',
+  signAssertion: 'agbac.signAssertion',
+  decodeToken: 'agbac.decodeToken',
+  lintWorkspace: 'agbac.lintWorkspace',
+  explainRule: 'agbac.explainRule',
+  setSecret: 'agbac.setSecret',
+  lookUpUserId: 'agbac.lookUpUserId',
+} as const;
+
+/** A failure the user caused or can fix: shown as is, without "unexpected". */
+export class UserFacingError extends AgbacError {
+  constructor(message: string) {
+    super('ERR_USER', message);
+  }
+}
+
+export interface CommandServices {
+  readonly diagnostics: PayloadDiagnostics;
+  readonly secrets: ConnectionSecrets;
+  readonly lookUpUser: (connection: Connection, emailOrLogin: string) => Promise<{ id: string; login: string; status: string }[]>;
+}
+
+/** Registers a command behind the one wrapper: log, show one message, return undefined on failure. */
+function register<A extends unknown[], R>(id: string, handler: (...args: A) => Promise<R> | R): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (...args: A) => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log.error('command', `${id} failed`, error);
+      void vscode.window.showErrorMessage(error instanceof AgbacError ? `AGBAC: ${message}` : `AGBAC: unexpected error in ${id}: ${message}`);
+      return undefined;
+    }
+  });
+}
+
+export function registerCommands(services: CommandServices): vscode.Disposable[] {
+  return [
+    register(COMMANDS.newAssertionPayload, (target?: vscode.Uri) => newAssertionPayload(target)),
+    register(COMMANDS.signAssertion, (uri?: vscode.Uri) => signCurrentAssertion(services, uri)),
+    register(COMMANDS.decodeToken, (token?: string) => decodeToken(token)),
+    register(COMMANDS.lintWorkspace, () => lintWorkspace(services)),
+    register(COMMANDS.explainRule, (code?: string) => explainRule(code)),
+    register(COMMANDS.setSecret, (options?: { connection?: string; kind?: string; value?: string }) => setSecret(services, options)),
+    register(COMMANDS.lookUpUserId, (query?: string) => lookUpUserId(services, query)),
+  ];
+}
+
+/** The payload template, filled from the active connection where there is one. */
+export function assertionTemplate(connection: Connection | undefined, now: number): JsonRecord {
+  const urls = connection ? connectionUrls(connection) : undefined;
+  const human = connection?.humans[0];
+  return buildAssertion({
+    clientId: connection?.clientId ?? '0oa_REPLACE_WITH_CLIENT_ID',
+    tokenEndpoint: urls?.tokenEndpoint ?? 'https://your-org.okta.com/oauth2/aus_REPLACE/v1/token',
+    ...(urls ? { issuer: urls.issuer } : {}),
+    audienceStyle: connection?.audienceStyle ?? 'token-endpoint',
+    human: human ?? { id: '00u_REPLACE_WITH_OKTA_USER_ID', email: 'person@example.com', name: 'Full Name' },
+    now,
+  });
+}
+
+async function newAssertionPayload(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+  const settings = readSettings();
+  const text = `${JSON.stringify(assertionTemplate(settings.activeConnection, epochSeconds(new Date())), null, 2)}\n`;
+  const folder = target ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (!folder) {
+    const document = await vscode.workspace.openTextDocument({ language: 'json', content: text });
+    await vscode.window.showTextDocument(document);
+    return document.uri;
+  }
+  const name = await vscode.window.showInputBox({
+    title: 'New assertion payload',
+    prompt: 'File name (the .assertion.json ending turns on the schema and the assertion rules)',
+    value: 'agent.assertion.json',
+    validateInput: (value) => (/^[\w.-]+\.assertion\.json$/.test(value) ? undefined : 'Use a file name ending in .assertion.json'),
+  });
+  if (!name) return undefined;
+  const uri = vscode.Uri.joinPath(folder, name);
+  const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
+  if (exists) throw new UserFacingError(`${name} already exists`);
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  await vscode.window.showTextDocument(uri);
+  return uri;
+}
+
+/** The payload object of a document, or a clear error. */
+function payloadOf(document: vscode.TextDocument): JsonRecord {
+  const errors: ParseError[] = [];
+  const value: unknown = parseJsonc(document.getText(), errors, { allowTrailingComma: true });
+  const first = errors[0];
+  if (first) {
+    const at = document.positionAt(first.offset);
+    throw new UserFacingError(`the payload is not valid JSON: ${printParseErrorCode(first.error)} at line ${at.line + 1}`);
+  }
+  if (!isRecord(value)) throw new UserFacingError('the file must hold one JSON object: the assertion payload');
+  return value;
+}
+
+async function signingCredential(services: CommandServices, connection: Connection | undefined): Promise<SigningCredential | undefined> {
+  if (connection) {
+    if (connection.authMethod === 'private_key_jwt') {
+      const key = await services.secrets.get(connection, 'privateKey');
+      if (key) return { kind: 'private-key', key: key.trim().startsWith('{') ? (JSON.parse(key) as never) : key, ...(connection.kid ? { kid: connection.kid } : {}) };
+    } else {
+      const secret = await services.secrets.get(connection, 'clientSecret');
+      if (secret) return { kind: 'secret', secret };
+    }
+  }
+  const secret = await vscode.window.showInputBox({
+    title: 'Sign the assertion',
+    prompt: connection ? `No ${connection.authMethod === 'private_key_jwt' ? 'private key' : 'client secret'} is stored for "${connection.name}": enter the client secret (it is not stored)` : 'Client secret (HS256; it is not stored)',
+    password: true,
+    ignoreFocusOut: true,
+  });
+  return secret ? { kind: 'secret', secret } : undefined;
+}
+
+async function signCurrentAssertion(services: CommandServices, uri?: vscode.Uri): Promise<string | undefined> {
+  const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+  if (!document) throw new UserFacingError('open an assertion payload file first');
+  const payload = payloadOf(document);
+  const settings = readSettings(document.uri);
+  const options = lintOptions(settings, document);
+  const errors = checkAssertionPayload(payload, { ...options.assertion, now: options.now }).filter((finding) => finding.severity === 'error');
+  if (errors.length > 0) {
+    const choice = await vscode.window.showWarningMessage(
+      `The payload has ${errors.length} error${errors.length > 1 ? 's' : ''} Okta would refuse (${errors[0]?.code} ${errors[0]?.message}). Sign anyway?`,
+      { modal: true },
+      'Sign anyway',
+    );
+    if (choice !== 'Sign anyway') return undefined;
+  }
+  const credential = await signingCredential(services, settings.activeConnection);
+  if (!credential) return undefined;
+  const token = await signAssertion(payload, credential).catch((error: unknown) => {
+    throw new UserFacingError(error instanceof Error ? error.message : String(error));
+  });
+  const header = checkAssertionHeader(decodeJwt(token).header, { authMethod: settings.activeConnection?.authMethod });
+  if (header.length) log.warn('sign', header.map((finding) => `${finding.code} ${finding.message}`).join('; '));
+  const output = await vscode.workspace.openTextDocument({ language: 'plaintext', content: `${token}\n` });
+  await vscode.window.showTextDocument(output, { preview: false });
+  log.info('sign', `signed ${document.uri.fsPath} with ${String(decodeJwt(token).header.alg)}`);
+  if (settings.copySignedToClipboard) {
+    await vscode.env.clipboard.writeText(token);
+    void vscode.window.showInformationMessage('AGBAC: the signed assertion is in a new editor and on the clipboard.');
+  } else {
+    void vscode.window.showInformationMessage('AGBAC: the signed assertion is in a new editor.', 'Copy').then(async (choice) => {
+      if (choice === 'Copy') await vscode.env.clipboard.writeText(token);
+    });
+  }
+  return token;
+}
+
+/** The token from the argument, the selection, the clipboard, or an input box, in that order. */
+async function tokenToDecode(argument?: string): Promise<string | undefined> {
+  if (typeof argument === 'string' && argument.trim()) return argument.trim();
+  const editor = vscode.window.activeTextEditor;
+  const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection).trim() : '';
+  if (looksLikeJwt(selected)) return selected;
+  const clipboard = (await vscode.env.clipboard.readText()).trim();
+  if (looksLikeJwt(clipboard)) return clipboard;
+  return vscode.window.showInputBox({ title: 'Decode a token', prompt: 'Paste a JWT (it is decoded locally, not sent anywhere)', password: false, ignoreFocusOut: true });
+}
+
+async function decodeToken(argument?: string): Promise<vscode.TextDocument | undefined> {
+  const token = await tokenToDecode(argument);
+  if (!token) return undefined;
+  const parsed = parseJwt(token);
+  if (!parsed.ok) throw new UserFacingError(`not a readable JWT: ${parsed.error.message}`);
+  const { header, payload } = parsed.jwt;
+  const times = (['iat', 'nbf', 'exp'] as const).flatMap((claim) => (typeof payload[claim] === 'number' ? [`${claim} ${isoTime(payload[claim])}`] : []));
+  const content = [
+    `// Decoded JWT (the signature is NOT verified). Header: ${JSON.stringify(header)}`,
+    ...(times.length ? [`// ${times.join(', ')}`] : []),
+    JSON.stringify(payload, null, 2),
+    '',
+  ].join('\n');
+  const document = await vscode.workspace.openTextDocument({ language: 'jsonc', content });
+  await vscode.window.showTextDocument(document, { preview: false });
+  return document;
+}
+
+async function lintWorkspace(services: CommandServices): Promise<{ files: number; errors: number; warnings: number }> {
+  const settings = readSettings();
+  const uris = new Map<string, vscode.Uri>();
+  for (const glob of settings.files) {
+    for (const uri of await vscode.workspace.findFiles(glob, '**/node_modules/**')) uris.set(uri.toString(), uri);
+  }
+  let errors = 0;
+  let warnings = 0;
+  for (const uri of uris.values()) {
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    const { findings } = lintDocument(text, lintOptions(readSettings(uri), { fileName: uri.path }));
+    services.diagnostics.set(uri, findings);
+    errors += findings.filter((finding) => finding.severity === 'error').length;
+    warnings += findings.filter((finding) => finding.severity === 'warning').length;
+  }
+  const summary = { files: uris.size, errors, warnings };
+  void vscode.window.showInformationMessage(`AGBAC: ${summary.files} payload file${summary.files === 1 ? '' : 's'}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}.`);
+  if (errors + warnings > 0) await vscode.commands.executeCommand('workbench.actions.view.problems');
+  return summary;
+}
+
+async function explainRule(code?: string): Promise<void> {
+  let rule = code ? findRule(code) : undefined;
+  if (!rule) {
+    const picked = await vscode.window.showQuickPick(
+      RULES.map((candidate) => ({ label: candidate.code, description: candidate.name, detail: candidate.message.replace(/\{\w+\}/g, '…'), code: candidate.code })),
+      { title: 'Explain an AGBAC rule', matchOnDescription: true, matchOnDetail: true },
+    );
+    rule = picked ? findRule(picked.code) : undefined;
+  }
+  if (!rule) return;
+  const document = await vscode.workspace.openTextDocument(ruleUri(rule.code));
+  await vscode.languages.setTextDocumentLanguage(document, 'markdown');
+  await vscode.window.showTextDocument(document, { preview: true });
+}
+
+async function pickConnection(name?: string): Promise<Connection> {
+  const settings = readSettings();
+  if (name) {
+    const named = settings.connections.find((connection) => connection.name === name);
+    if (!named) throw new UserFacingError(`no connection named "${name}" in agbac.connections`);
+    return named;
+  }
+  if (settings.connections.length === 0) {
+    throw new UserFacingError(`no Okta connection is configured: add one to the agbac.connections setting${settings.connectionProblems.length ? ` (${settings.connectionProblems[0] ?? ''})` : ''}`);
+  }
+  if (settings.activeConnection) return settings.activeConnection;
+  const picked = await vscode.window.showQuickPick(settings.connections.map((connection) => ({ label: connection.name, description: connection.orgUrl, connection })), { title: 'Okta connection' });
+  if (!picked) throw new UserFacingError('no connection chosen');
+  return picked.connection;
+}
+
+async function setSecret(services: CommandServices, options: { connection?: string; kind?: string; value?: string } = {}): Promise<boolean> {
+  const connection = await pickConnection(options.connection);
+  let kind: SecretKind | undefined = isSecretKind(options.kind) ? options.kind : undefined;
+  if (!kind) {
+    const picked = await vscode.window.showQuickPick(
+      (Object.keys(SECRET_KINDS) as SecretKind[]).map((candidate) => ({ label: SECRET_KINDS[candidate], secretKind: candidate })),
+      { title: `Secret for ${connection.name}` },
+    );
+    kind = picked?.secretKind;
+  }
+  if (!kind) return false;
+  const value = options.value ?? (await vscode.window.showInputBox({ title: `${SECRET_KINDS[kind]} for ${connection.name}`, prompt: 'Stored in VS Code\'s secret storage only', password: true, ignoreFocusOut: true }));
+  if (!value) return false;
+  await services.secrets.store(connection, kind, value.trim());
+  log.info('secrets', `stored the ${kind} of ${connection.name}`);
+  return true;
+}
+
+async function lookUpUserId(services: CommandServices, query?: string): Promise<string | undefined> {
+  const connection = await pickConnection();
+  const login = query ?? (await vscode.window.showInputBox({ title: 'Look up an Okta user id', prompt: 'Login or email address', ignoreFocusOut: true }));
+  if (!login) return undefined;
+  const users = await services.lookUpUser(connection, login);
+  if (users.length === 0) throw new UserFacingError(`no user in ${connection.orgUrl} has the login or email ${login}`);
+  const [user] = users;
+  if (!user) return undefined;
+  await vscode.env.clipboard.writeText(user.id);
+  void vscode.window.showInformationMessage(`AGBAC: ${user.login} is ${user.id} (${user.status}); copied to the clipboard.`);
+  return user.id;
+}

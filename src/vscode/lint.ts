@@ -1,0 +1,65 @@
+/**
+ * Linting documents for the editor: which documents are payload files, the options from the
+ * settings and the active connection, and what the JSON schema already reports.
+ */
+import * as vscode from 'vscode';
+import { type DocumentKind, epochSeconds, type LintOptions, lintDocument, type LintResult, RULES } from '../core';
+import { connectionUrls } from '../okta/connection';
+import { readSettings, type Settings } from './settings';
+
+/** The file patterns that `contributes.jsonValidation` attaches the payload schema to. */
+const SCHEMA_PATTERNS = [/\.assertion\.json$/i, /\.agbac\.json$/i];
+
+/** Rules whose problem the JSON schema reports itself in schema-validated files (a wrong JSON type). */
+const SCHEMA_RULES = new Set(RULES.filter((rule) => rule.schemaType).map((rule) => rule.code));
+
+/** The lint options for a document: the profile, the audience convention and the active connection. */
+export function lintOptions(settings: Settings, document: { fileName: string }, now = epochSeconds(new Date())): LintOptions {
+  const connection = settings.activeConnection;
+  const urls = connection ? connectionUrls(connection) : undefined;
+  const common = { profile: settings.profile, clockSkewSeconds: settings.clockSkewSeconds };
+  return {
+    now,
+    kind: kindOf(document.fileName),
+    assertion: {
+      ...common,
+      audienceStyle: connection?.audienceStyle ?? settings.assertionAudience,
+      ...(connection ? { clientId: connection.clientId, authMethod: connection.authMethod } : {}),
+      ...(urls ? { tokenEndpoint: urls.tokenEndpoint, issuer: urls.issuer } : {}),
+      ...(connection?.apiAudience ? { apiAudience: connection.apiAudience } : {}),
+    },
+    token: {
+      ...common,
+      ...(urls ? { issuer: urls.issuer } : {}),
+      ...(connection?.apiAudience ? { audience: connection.apiAudience } : {}),
+    },
+  };
+}
+
+export function kindOf(fileName: string): DocumentKind {
+  if (/\.assertion\.jsonc?$/i.test(fileName)) return 'assertion';
+  if (/\.token\.jsonc?$/i.test(fileName)) return 'token';
+  return 'auto';
+}
+
+/** Whether the editor should lint this document at all. */
+export function isLintable(document: vscode.TextDocument, settings: Settings): boolean {
+  if (document.uri.scheme === 'output' || document.uri.scheme === 'vscode-settings') return false;
+  if (document.languageId === 'json' || document.languageId === 'jsonc') return true;
+  return settings.files.some((glob) => vscode.languages.match({ pattern: glob }, document) > 0);
+}
+
+/**
+ * Lints a document for the editor: JSON syntax errors are left to VS Code's JSON support, and
+ * type errors to the schema in the files it validates, so nothing is reported twice.
+ */
+export function lintForEditor(document: vscode.TextDocument, settings = readSettings(document.uri)): LintResult {
+  const result = lintDocument(document.getText(), lintOptions(settings, document));
+  const jsonLanguage = document.languageId === 'json' || document.languageId === 'jsonc';
+  const schemaValidated = jsonLanguage && SCHEMA_PATTERNS.some((pattern) => pattern.test(document.fileName));
+  const findings = result.findings.filter(
+    (finding) =>
+      !(finding.code === 'AGBAC000' && jsonLanguage) && !(schemaValidated && finding.site?.origin === 'object' && SCHEMA_RULES.has(finding.code)),
+  );
+  return { ...result, findings };
+}
