@@ -69,7 +69,7 @@ function register<A extends unknown[], R>(id: string, handler: (...args: A) => P
 
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
   return [
-    register(COMMANDS.newAssertionPayload, (target?: vscode.Uri) => newAssertionPayload(target)),
+    register(COMMANDS.newAssertionPayload, (target?: vscode.Uri, name?: string) => newAssertionPayload(target, name)),
     register(COMMANDS.signAssertion, (uri?: vscode.Uri) => signCurrentAssertion(services, uri)),
     register(COMMANDS.decodeToken, (token?: string) => decodeToken(token)),
     register(COMMANDS.lintWorkspace, () => lintWorkspace(services)),
@@ -93,7 +93,8 @@ export function assertionTemplate(connection: Connection | undefined, now: numbe
   });
 }
 
-async function newAssertionPayload(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+/** Writes a new payload file into `target` (a folder), named `name` or as the user says. */
+async function newAssertionPayload(target?: vscode.Uri, fileName?: string): Promise<vscode.Uri | undefined> {
   const settings = readSettings();
   const text = `${JSON.stringify(assertionTemplate(settings.activeConnection, epochSeconds(new Date())), null, 2)}\n`;
   const folder = target ?? vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -102,7 +103,7 @@ async function newAssertionPayload(target?: vscode.Uri): Promise<vscode.Uri | un
     await vscode.window.showTextDocument(document);
     return document.uri;
   }
-  const name = await vscode.window.showInputBox({
+  const name = fileName ?? await vscode.window.showInputBox({
     title: 'New assertion payload',
     prompt: 'File name (the .assertion.json ending turns on the schema and the assertion rules)',
     value: 'agent.assertion.json',

@@ -12,6 +12,11 @@ describe('the extension', () => {
     await extension.activate();
     assert.equal(extension.isActive, true);
   });
+
+  it('loads no Okta SDK at activation (it loads on the first user id look-up)', () => {
+    const loaded = Object.keys(require.cache).filter((path) => path.includes('@okta/okta-sdk-nodejs'));
+    assert.deepEqual(loaded, []);
+  });
 });
 
 describe('the fixture workspace', () => {
