@@ -3,12 +3,28 @@ import { version } from '../../package.json';
 import { AgbacError, messageOf } from '../core';
 import { type Command, EXIT, type Io, UsageError } from './common';
 import { decodeCommand } from './decode';
+import { demoCommand } from './demo';
+import { doctorCommand, provisionCommand, whoisCommand } from './doctor';
 import { explainCommand } from './explain';
 import { lintCommand } from './lint';
+import { sandboxCommand } from './sandbox';
 import { signCommand } from './sign';
+import { tokenCommand } from './token';
 import { verifyCommand } from './verify';
 
-export const COMMANDS: readonly Command[] = [lintCommand, decodeCommand, signCommand, verifyCommand, explainCommand];
+export const COMMANDS: readonly Command[] = [
+  lintCommand,
+  decodeCommand,
+  signCommand,
+  tokenCommand,
+  verifyCommand,
+  doctorCommand,
+  provisionCommand,
+  whoisCommand,
+  sandboxCommand,
+  demoCommand,
+  explainCommand,
+];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

@@ -306,7 +306,7 @@ async function probe(options: DoctorOptions, credential: SigningCredential, huma
     });
     const problems = result.findings.filter((finding) => finding.severity === 'error' && finding.code !== 'AGBAC113');
     add(problems.length === 0
-      ? pass('probe-verify', 'The token verifies', `signature (kid ${String(result.header?.kid ?? '?')}), issuer, audience, lifetime and scopes`)
+      ? pass('probe-verify', 'The token verifies', `signature (kid ${typeof result.header?.kid === 'string' ? result.header.kid : '?'}), issuer, audience, lifetime and scopes`)
       : fail('probe-verify', 'The token verifies', problems.map((finding) => `${finding.code} ${finding.message}`).join('; '), {
           why: 'A resource server will refuse this token.',
           fix: 'Fix what the findings name (`agbac explain <code>`).',

@@ -142,6 +142,16 @@ function managementError(error: unknown, what: string): ManagementError {
   return new ManagementError(`${what}: ${status ? `HTTP ${status} ` : ''}${code ? `${code} ` : ''}${summary}.${hint}`, status, code, { cause: error });
 }
 
+/** Fields Okta sets itself. Sent back as JSON strings they break the SDK's serializer (it expects Dates), and Okta ignores them anyway. */
+const READ_ONLY = ['created', 'lastUpdated', 'activated', 'statusChanged', 'lastLogin', 'passwordChanged', '_links', '_embedded'];
+
+/** An object as it may be written back: without the read-only fields. */
+function writable(value: object): never {
+  const copy: Record<string, unknown> = { ...value };
+  for (const field of READ_ONLY) delete copy[field];
+  return copy as never;
+}
+
 function plain<T>(model: unknown): T {
   return JSON.parse(JSON.stringify(model)) as T;
 }
@@ -185,7 +195,7 @@ class SdkOrg implements OrgApi {
   }
   createAuthorizationServer(server: Omit<AuthServer, 'id'>) {
     return this.call('creating the authorization server', async () =>
-      plain<AuthServer>(await this.servers.createAuthorizationServer({ authorizationServer: server as never })));
+      plain<AuthServer>(await this.servers.createAuthorizationServer({ authorizationServer: writable(server) })));
   }
   activateAuthorizationServer(authServerId: string) {
     return this.call(`activating authorization server ${authServerId}`, () => this.servers.activateAuthorizationServer({ authServerId }));
@@ -194,39 +204,39 @@ class SdkOrg implements OrgApi {
     return this.call('listing scopes', async () => all<Scope>(await this.servers.listOAuth2Scopes({ authServerId })));
   }
   createScope(authServerId: string, scope: Scope) {
-    return this.call(`creating scope ${scope.name}`, async () => plain<Scope>(await this.servers.createOAuth2Scope({ authServerId, oAuth2Scope: scope as never })));
+    return this.call(`creating scope ${scope.name}`, async () => plain<Scope>(await this.servers.createOAuth2Scope({ authServerId, oAuth2Scope: writable(scope) })));
   }
   listClaims(authServerId: string) {
     return this.call('listing claims', async () => all<Claim>(await this.servers.listOAuth2Claims({ authServerId })));
   }
   createClaim(authServerId: string, claim: Claim) {
-    return this.call(`creating claim ${claim.name}`, async () => plain<Claim>(await this.servers.createOAuth2Claim({ authServerId, oAuth2Claim: claim as never })));
+    return this.call(`creating claim ${claim.name}`, async () => plain<Claim>(await this.servers.createOAuth2Claim({ authServerId, oAuth2Claim: writable(claim) })));
   }
   replaceClaim(authServerId: string, claimId: string, claim: Claim) {
     return this.call(`updating claim ${claim.name}`, async () =>
-      plain<Claim>(await this.servers.replaceOAuth2Claim({ authServerId, claimId, oAuth2Claim: claim as never })));
+      plain<Claim>(await this.servers.replaceOAuth2Claim({ authServerId, claimId, oAuth2Claim: writable(claim) })));
   }
   listPolicies(authServerId: string) {
     return this.call('listing access policies', async () => all<Policy>(await this.servers.listAuthorizationServerPolicies({ authServerId })));
   }
   createPolicy(authServerId: string, policy: Policy) {
     return this.call(`creating policy ${policy.name}`, async () =>
-      plain<Policy>(await this.servers.createAuthorizationServerPolicy({ authServerId, policy: policy as never })));
+      plain<Policy>(await this.servers.createAuthorizationServerPolicy({ authServerId, policy: writable(policy) })));
   }
   replacePolicy(authServerId: string, policyId: string, policy: Policy) {
     return this.call(`updating policy ${policy.name}`, async () =>
-      plain<Policy>(await this.servers.replaceAuthorizationServerPolicy({ authServerId, policyId, policy: policy as never })));
+      plain<Policy>(await this.servers.replaceAuthorizationServerPolicy({ authServerId, policyId, policy: writable(policy) })));
   }
   listRules(authServerId: string, policyId: string) {
     return this.call('listing policy rules', async () => all<PolicyRule>(await this.servers.listAuthorizationServerPolicyRules({ authServerId, policyId })));
   }
   createRule(authServerId: string, policyId: string, rule: PolicyRule) {
     return this.call(`creating rule ${rule.name}`, async () =>
-      plain<PolicyRule>(await this.servers.createAuthorizationServerPolicyRule({ authServerId, policyId, policyRule: rule as never })));
+      plain<PolicyRule>(await this.servers.createAuthorizationServerPolicyRule({ authServerId, policyId, policyRule: writable(rule) })));
   }
   replaceRule(authServerId: string, policyId: string, ruleId: string, rule: PolicyRule) {
     return this.call(`updating rule ${rule.name}`, async () =>
-      plain<PolicyRule>(await this.servers.replaceAuthorizationServerPolicyRule({ authServerId, policyId, ruleId, policyRule: rule as never })));
+      plain<PolicyRule>(await this.servers.replaceAuthorizationServerPolicyRule({ authServerId, policyId, ruleId, policyRule: writable(rule) })));
   }
   listApplications(query?: string) {
     return this.call('listing apps', async () => all<App>(await this.client.applicationApi.listApplications(query ? { q: query } : {})));
@@ -235,10 +245,10 @@ class SdkOrg implements OrgApi {
     return this.find(`reading app ${appId}`, async () => plain<App>(await this.client.applicationApi.getApplication({ appId })));
   }
   createApplication(app: NewApp) {
-    return this.call(`creating app ${app.label}`, async () => plain<App>(await this.client.applicationApi.createApplication({ application: app as never })));
+    return this.call(`creating app ${app.label}`, async () => plain<App>(await this.client.applicationApi.createApplication({ application: writable(app) })));
   }
   replaceApplication(appId: string, app: App) {
-    return this.call(`updating app ${app.label}`, async () => plain<App>(await this.client.applicationApi.replaceApplication({ appId, application: app as never })));
+    return this.call(`updating app ${app.label}`, async () => plain<App>(await this.client.applicationApi.replaceApplication({ appId, application: writable(app) })));
   }
   getUser(userId: string) {
     return this.find(`reading user ${userId}`, async () => plain<User>(await this.client.userApi.getUser({ userId })));

@@ -1,0 +1,12 @@
+/** What every route of the sandbox shares. */
+import type { Org } from './org';
+
+export interface SandboxContext {
+  readonly org: Org;
+  /** The org URL without a trailing slash (`http://127.0.0.1:PORT`), known once the server listens. */
+  readonly orgUrl: () => string;
+  /** Also accept the issuer URL as a client assertion's audience (the setup guide's convention). */
+  readonly acceptIssuerAudience: boolean;
+  /** The Management API token (`Authorization: SSWS <token>`). */
+  readonly apiToken: string;
+}

@@ -1,0 +1,142 @@
+/**
+ * The sandbox's errors, in Okta's two shapes: the OAuth token endpoint's
+ * `{"error","error_description"}` and the Management API's
+ * `{"errorCode","errorSummary","errorLink","errorId","errorCauses"}`.
+ *
+ * The descriptions in {@link OKTA_TEXT} are Okta's own words (see the project's facts document).
+ * The ones in {@link SANDBOX_TEXT} are the sandbox's wording for cases whose exact Okta text is
+ * not known; they keep Okta's `error` codes and statuses.
+ */
+import { AgbacError } from '../core';
+import { newErrorId } from './ids';
+
+/** Okta's exact `error_description` texts. */
+export const OKTA_TEXT = {
+  assertionExpired: 'The client_assertion token is expired.',
+  assertionTooFar: 'The client_assertion token has an expiration too far into the future.',
+  assertionSignature: 'The client_assertion signature is invalid.',
+  assertionKid: 'The client_assertion JWT kid is invalid.',
+  assertionType: 'The client_assertion_type is invalid.',
+  assertionAudience: 'The audience claim for client_assertion must be the endpoint invoked for the request.',
+  assertionReplay: 'The client_assertion token has already been used.',
+  clientAuthFailed: 'Client authentication failed. Either the client or the client credentials are invalid.',
+  clientSecret: 'The client secret supplied for a confidential client is invalid.',
+  noCredentials: 'No client credentials found.',
+  multipleCredentials:
+    'Cannot supply multiple client credentials. Use one of the following: credentials in the Authorization header, credentials in the post body, or a client_assertion in the post body.',
+  scopesNotConfigured: 'One or more scopes are not configured for the authorization server resource.',
+  noDefaultScopes: "The authorization server resource does not have any configured default scopes, 'scope' must be provided.",
+  policyFailed: 'Policy evaluation failed for this request, please check the policy configurations.',
+  dpopMissing: 'The DPoP proof JWT header is missing.',
+} as const;
+
+/** The sandbox's own wording where Okta's exact text is not known. */
+export const SANDBOX_TEXT = {
+  assertionMalformed: 'The client_assertion token is invalid.',
+  assertionNoExpiry: 'The client_assertion token must have an expiration (exp) claim.',
+  assertionIssuedInFuture: 'The client_assertion token has an issue time (iat) in the future.',
+  formContentType: 'The token request must be sent as application/x-www-form-urlencoded.',
+  dpopUnsupported: 'The sandbox does not validate DPoP proofs; turn off dpop_bound_access_tokens for this app to get tokens from the sandbox.',
+} as const;
+
+/** The grant types list Okta writes in its messages: `[client_credentials, password]`. */
+export function grantList(grants: readonly string[]): string {
+  return `[${grants.join(', ')}]`;
+}
+
+/** An OAuth 2.0 error answered by the token endpoint. */
+export class OAuthError extends AgbacError {
+  readonly status: number;
+  readonly error: string;
+  readonly description: string;
+
+  constructor(status: number, error: string, description: string) {
+    super(`ERR_OAUTH_${error.toUpperCase()}`, description);
+    this.status = status;
+    this.error = error;
+    this.description = description;
+  }
+
+  /** The JSON body Okta sends. */
+  body(): { error: string; error_description: string } {
+    return { error: this.error, error_description: this.description };
+  }
+}
+
+/** `invalid_client` (HTTP 401) with the given description. */
+export function invalidClient(description: string): OAuthError {
+  return new OAuthError(401, 'invalid_client', description);
+}
+
+/** `invalid_request` (HTTP 400) with the given description. */
+export function invalidRequest(description: string, status = 400): OAuthError {
+  return new OAuthError(status, 'invalid_request', description);
+}
+
+/** The Management API's error body. */
+export interface ApiErrorBody {
+  readonly errorCode: string;
+  readonly errorSummary: string;
+  readonly errorLink: string;
+  readonly errorId: string;
+  readonly errorCauses: { readonly errorSummary: string }[];
+}
+
+/** An error of the Management API (and of the authorization server's non-OAuth answers, such as an unknown server). */
+export class ApiError extends AgbacError {
+  readonly status: number;
+  readonly errorCode: string;
+  readonly errorSummary: string;
+  readonly causes: readonly string[];
+
+  constructor(status: number, errorCode: string, errorSummary: string, causes: readonly string[] = []) {
+    super(`ERR_OKTA_${errorCode}`, errorSummary);
+    this.status = status;
+    this.errorCode = errorCode;
+    this.errorSummary = errorSummary;
+    this.causes = causes;
+  }
+
+  body(): ApiErrorBody {
+    return {
+      errorCode: this.errorCode,
+      errorSummary: this.errorSummary,
+      errorLink: this.errorCode,
+      errorId: newErrorId(),
+      errorCauses: this.causes.map((cause) => ({ errorSummary: cause })),
+    };
+  }
+}
+
+/** Okta's error codes and summaries, as constructors. */
+export const apiErrors = {
+  /** 404 E0000007, e.g. "Not found: Resource not found: aus123 (AuthorizationServer)". */
+  notFound: (id: string, type: string) => new ApiError(404, 'E0000007', `Not found: Resource not found: ${id} (${type})`),
+  invalidToken: () => new ApiError(401, 'E0000011', 'Invalid token provided'),
+  forbidden: (cause?: string) =>
+    new ApiError(403, 'E0000006', 'You do not have permission to perform the requested action', cause ? [cause] : []),
+  /** 400 E0000001; each cause is `"<field>: <problem>"`. */
+  validation: (field: string, causes: readonly string[]) => new ApiError(400, 'E0000001', `Api validation failed: ${field}`, causes),
+  malformedBody: (cause: string, status = 400) => new ApiError(status, 'E0000003', 'The request body was not well-formed.', [cause]),
+  unsupportedMediaType: (cause: string) =>
+    new ApiError(415, 'E0000021', 'Bad request. Accept and/or Content-Type headers likely do not match supported values.', [cause]),
+  methodNotAllowed: (method: string) =>
+    new ApiError(405, 'E0000022', 'The endpoint does not support the provided HTTP method', [`${method} is not supported here`]),
+  invalidSearch: (cause: string) => new ApiError(400, 'E0000031', 'Invalid search criteria.', [cause]),
+  internal: () => new ApiError(500, 'E0000009', 'Internal Server Error'),
+} as const;
+
+/** A problem with the sandbox's configuration: the seed, a flag, the port. */
+export class SandboxError extends AgbacError {}
+
+/** The `--seed` document is not usable; `problems` lists every problem found, each with its JSON path. */
+export class SeedError extends SandboxError {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    const shown = problems.slice(0, 5).join('; ');
+    const more = problems.length > 5 ? ` (and ${problems.length - 5} more)` : '';
+    super('ERR_SANDBOX_SEED', `the seed is not valid: ${shown}${more}`);
+    this.problems = problems;
+  }
+}

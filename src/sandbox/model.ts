@@ -1,0 +1,159 @@
+/**
+ * The in-memory org: the records the token endpoint reads and the Management API changes.
+ * Times are ISO 8601 strings, as Okta writes them.
+ */
+import type { JWK } from 'jose';
+import type { KeyRing } from './keys';
+
+export type LifecycleStatus = 'ACTIVE' | 'INACTIVE';
+
+/** Grant types Okta knows; only `client_credentials` is issued by the sandbox. */
+export const KNOWN_GRANT_TYPES = [
+  'authorization_code',
+  'implicit',
+  'password',
+  'refresh_token',
+  'client_credentials',
+  'urn:ietf:params:oauth:grant-type:saml2-bearer',
+  'urn:ietf:params:oauth:grant-type:token-exchange',
+  'urn:ietf:params:oauth:grant-type:device_code',
+  'urn:ietf:params:oauth:grant-type:jwt-bearer',
+  'urn:okta:params:oauth:grant-type:otp',
+  'urn:okta:params:oauth:grant-type:oob',
+  'http://auth0.com/oauth/grant-type/mfa-oob',
+  'interaction_code',
+] as const;
+
+/** What the sandbox issues tokens for. */
+export const SUPPORTED_GRANT_TYPES = ['client_credentials'] as const;
+
+/** Client authentication methods the sandbox implements (Okta also has `none` for public clients). */
+export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'] as const;
+export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
+
+export const APPLICATION_TYPES = ['service', 'web', 'native', 'browser'] as const;
+
+export interface ScopeRecord {
+  id: string;
+  name: string;
+  displayName: string | undefined;
+  description: string | undefined;
+  consent: 'REQUIRED' | 'IMPLICIT' | 'FLEXIBLE';
+  default: boolean;
+  metadataPublish: 'ALL_CLIENTS' | 'NO_CLIENTS';
+  optional: boolean;
+  system: boolean;
+}
+
+export interface ClaimRecord {
+  id: string;
+  name: string;
+  status: LifecycleStatus;
+  claimType: 'RESOURCE' | 'IDENTITY';
+  valueType: 'EXPRESSION' | 'GROUPS' | 'SYSTEM';
+  value: string;
+  alwaysIncludeInToken: boolean;
+  /** Empty (or `["*"]`): any scope. */
+  scopes: string[];
+  groupFilterType: string | undefined;
+  system: boolean;
+}
+
+export interface RuleRecord {
+  id: string;
+  name: string;
+  status: LifecycleStatus;
+  priority: number;
+  grantTypes: string[];
+  /** `["*"]`: any scope. */
+  scopes: string[];
+  people: { users: { include: string[]; exclude: string[] }; groups: { include: string[]; exclude: string[] } };
+  accessTokenLifetimeMinutes: number;
+  refreshTokenLifetimeMinutes: number;
+  refreshTokenWindowMinutes: number;
+  inlineHookId: string | undefined;
+  system: boolean;
+  created: string;
+  lastUpdated: string;
+}
+
+export interface PolicyRecord {
+  id: string;
+  name: string;
+  description: string;
+  status: LifecycleStatus;
+  priority: number;
+  /** Client ids, or `ALL_CLIENTS`. */
+  clients: string[];
+  rules: RuleRecord[];
+  system: boolean;
+  created: string;
+  lastUpdated: string;
+}
+
+export interface AuthServerRecord {
+  id: string;
+  name: string;
+  description: string;
+  audiences: string[];
+  status: LifecycleStatus;
+  issuerMode: string;
+  scopes: ScopeRecord[];
+  claims: ClaimRecord[];
+  policies: PolicyRecord[];
+  keys: KeyRing;
+  created: string;
+  lastUpdated: string;
+}
+
+export interface AppRecord {
+  id: string;
+  label: string;
+  status: LifecycleStatus;
+  clientId: string;
+  /** Kept for every app; shown only when the auth method uses it. */
+  clientSecret: string;
+  authMethod: ClientAuthMethod;
+  grantTypes: string[];
+  responseTypes: string[];
+  applicationType: (typeof APPLICATION_TYPES)[number];
+  /** Public keys registered for `private_key_jwt` (`settings.oauthClient.jwks.keys`). */
+  jwks: JWK[] | undefined;
+  pkceRequired: boolean;
+  /** `settings.oauthClient.dpop_bound_access_tokens`: token requests must carry a DPoP proof. */
+  dpopBound: boolean;
+  created: string;
+  lastUpdated: string;
+}
+
+export type UserStatus = 'STAGED' | 'PROVISIONED' | 'ACTIVE' | 'RECOVERY' | 'PASSWORD_EXPIRED' | 'LOCKED_OUT' | 'SUSPENDED' | 'DEPROVISIONED';
+
+export interface UserProfile {
+  firstName: string;
+  lastName: string;
+  email: string;
+  login: string;
+  [attribute: string]: string | null;
+}
+
+export interface UserRecord {
+  id: string;
+  status: UserStatus;
+  profile: UserProfile;
+  created: string;
+  activated: string | null;
+  statusChanged: string | null;
+  lastUpdated: string;
+}
+
+export interface GroupRecord {
+  id: string;
+  /** `BUILT_IN` is the Everyone group, whose members are all users. */
+  type: 'OKTA_GROUP' | 'BUILT_IN';
+  name: string;
+  description: string;
+  members: Set<string>;
+  created: string;
+  lastUpdated: string;
+  lastMembershipUpdated: string;
+}

@@ -1,0 +1,240 @@
+/**
+ * The org: every authorization server, app, user and group the sandbox knows, in memory. The
+ * token endpoint reads it and the Management API changes it, so a change through the API
+ * changes the next token. Validation of shapes lives in `shapes.ts`; the cross-record checks
+ * (unique names, known clients) live here.
+ */
+import { ID_PREFIX, newClientSecret, newId } from './ids';
+import { KeyRing } from './keys';
+import type {
+  AppRecord,
+  AuthServerRecord,
+  ClaimRecord,
+  GroupRecord,
+  PolicyRecord,
+  RuleRecord,
+  ScopeRecord,
+  UserRecord,
+} from './model';
+import type { AppFields, AuthServerFields, PolicyFields, RuleFields, UserFields } from './shapes';
+
+/** The id of the built-in Everyone group (every user is a member). */
+export const EVERYONE_GROUP_ID = '00geveryone000000000';
+
+/** `ALL_CLIENTS` in a policy's client condition. */
+export const ALL_CLIENTS = 'ALL_CLIENTS';
+
+export class Org {
+  readonly authServers = new Map<string, AuthServerRecord>();
+  readonly apps = new Map<string, AppRecord>();
+  readonly users = new Map<string, UserRecord>();
+  readonly groups = new Map<string, GroupRecord>();
+  /** `clientId jti` → the assertion's `exp`, until then the jti cannot be used again. */
+  private readonly usedJtis = new Map<string, number>();
+
+  /** @param now the clock, in seconds since the epoch */
+  constructor(readonly now: () => number) {
+    const created = this.timestamp();
+    this.groups.set(EVERYONE_GROUP_ID, {
+      id: EVERYONE_GROUP_ID,
+      type: 'BUILT_IN',
+      name: 'Everyone',
+      description: 'All users in your organization',
+      members: new Set(),
+      created,
+      lastUpdated: created,
+      lastMembershipUpdated: created,
+    });
+  }
+
+  /** The clock as an ISO 8601 time with milliseconds, as Okta writes `created`. */
+  timestamp(): string {
+    return new Date(Math.round(this.now() * 1000)).toISOString();
+  }
+
+  // ---------------------------------------------------------------- authorization servers
+
+  async addAuthServer(fields: AuthServerFields, id = newId(ID_PREFIX.authServer)): Promise<AuthServerRecord> {
+    const created = this.timestamp();
+    const server: AuthServerRecord = {
+      id,
+      ...fields,
+      scopes: [],
+      claims: [],
+      policies: [],
+      keys: await KeyRing.create(this.now()),
+      created,
+      lastUpdated: created,
+    };
+    this.authServers.set(id, server);
+    return server;
+  }
+
+  addScope(server: AuthServerRecord, fields: Omit<ScopeRecord, 'id'>, id = newId(ID_PREFIX.scope)): ScopeRecord {
+    const scope = { id, ...fields };
+    server.scopes.push(scope);
+    this.touch(server);
+    return scope;
+  }
+
+  addClaim(server: AuthServerRecord, fields: Omit<ClaimRecord, 'id'>, id = newId(ID_PREFIX.claim)): ClaimRecord {
+    const claim = { id, ...fields };
+    server.claims.push(claim);
+    this.touch(server);
+    return claim;
+  }
+
+  addPolicy(server: AuthServerRecord, fields: PolicyFields, id = newId(ID_PREFIX.policy)): PolicyRecord {
+    const created = this.timestamp();
+    const priority = fields.priority ?? nextPriority(server.policies);
+    const policy: PolicyRecord = { id, ...fields, priority, rules: [], created, lastUpdated: created };
+    server.policies.push(policy);
+    server.policies.sort(byPriority);
+    this.touch(server);
+    return policy;
+  }
+
+  addRule(policy: PolicyRecord, fields: RuleFields, id = newId(ID_PREFIX.rule)): RuleRecord {
+    const created = this.timestamp();
+    const priority = fields.priority ?? nextPriority(policy.rules);
+    const rule: RuleRecord = { id, ...fields, priority, created, lastUpdated: created };
+    policy.rules.push(rule);
+    policy.rules.sort(byPriority);
+    policy.lastUpdated = created;
+    return rule;
+  }
+
+  /** Marks a record changed now. */
+  touch(record: { lastUpdated: string }): void {
+    record.lastUpdated = this.timestamp();
+  }
+
+  /** Re-sorts after a priority change. */
+  reorder(server: AuthServerRecord, policy?: PolicyRecord): void {
+    server.policies.sort(byPriority);
+    policy?.rules.sort(byPriority);
+  }
+
+  scopeNameTaken(server: AuthServerRecord, name: string, exceptId?: string): boolean {
+    return server.scopes.some((scope) => scope.name === name && scope.id !== exceptId);
+  }
+
+  claimNameTaken(server: AuthServerRecord, claim: Pick<ClaimRecord, 'name' | 'claimType'>, exceptId?: string): boolean {
+    return server.claims.some((other) => other.name === claim.name && other.claimType === claim.claimType && other.id !== exceptId);
+  }
+
+  /** The client ids in a policy condition that name no app. */
+  unknownClients(clients: readonly string[]): string[] {
+    return clients.filter((clientId) => clientId !== ALL_CLIENTS && !this.appByClientId(clientId));
+  }
+
+  // ---------------------------------------------------------------- apps
+
+  addApp(fields: AppFields, id = newId(ID_PREFIX.app)): AppRecord {
+    const created = this.timestamp();
+    const app: AppRecord = {
+      ...fields,
+      id,
+      clientId: fields.clientId ?? id,
+      clientSecret: fields.clientSecret ?? newClientSecret(),
+      created,
+      lastUpdated: created,
+    };
+    this.apps.set(id, app);
+    return app;
+  }
+
+  appByClientId(clientId: string): AppRecord | undefined {
+    for (const app of this.apps.values()) if (app.clientId === clientId) return app;
+    return undefined;
+  }
+
+  clientIdTaken(clientId: string, exceptAppId?: string): boolean {
+    const app = this.appByClientId(clientId);
+    return app !== undefined && app.id !== exceptAppId;
+  }
+
+  // ---------------------------------------------------------------- users and groups
+
+  addUser(fields: UserFields, id = newId(ID_PREFIX.user)): UserRecord {
+    const created = this.timestamp();
+    const active = fields.status === 'ACTIVE';
+    const user: UserRecord = {
+      id,
+      status: fields.status,
+      profile: fields.profile,
+      created,
+      activated: active ? created : null,
+      statusChanged: active ? created : null,
+      lastUpdated: created,
+    };
+    this.users.set(id, user);
+    return user;
+  }
+
+  /** A user by id, or by login (case-insensitive), as `GET /api/v1/users/{idOrLogin}` finds them. */
+  userByIdOrLogin(key: string): UserRecord | undefined {
+    const byId = this.users.get(key);
+    if (byId) return byId;
+    const login = key.toLowerCase();
+    for (const user of this.users.values()) if (user.profile.login.toLowerCase() === login) return user;
+    return undefined;
+  }
+
+  loginTaken(login: string, exceptId?: string): boolean {
+    const user = this.userByIdOrLogin(login);
+    return user !== undefined && user.id !== exceptId && user.profile.login.toLowerCase() === login.toLowerCase();
+  }
+
+  addGroup(fields: { name: string; description: string }, id = newId(ID_PREFIX.group)): GroupRecord {
+    const created = this.timestamp();
+    const group: GroupRecord = { id, type: 'OKTA_GROUP', ...fields, members: new Set(), created, lastUpdated: created, lastMembershipUpdated: created };
+    this.groups.set(id, group);
+    return group;
+  }
+
+  groupNameTaken(name: string): boolean {
+    for (const group of this.groups.values()) if (group.name.toLowerCase() === name.toLowerCase()) return true;
+    return false;
+  }
+
+  /** Members of a group in creation order; Everyone has every user. */
+  membersOf(group: GroupRecord): UserRecord[] {
+    if (group.type === 'BUILT_IN') return [...this.users.values()];
+    return [...this.users.values()].filter((user) => group.members.has(user.id));
+  }
+
+  /** The groups of a user, Everyone first. */
+  groupsOf(user: UserRecord): GroupRecord[] {
+    return [...this.groups.values()].filter((group) => group.type === 'BUILT_IN' || group.members.has(user.id));
+  }
+
+  setMembership(group: GroupRecord, user: UserRecord, member: boolean): void {
+    if (member) group.members.add(user.id);
+    else group.members.delete(user.id);
+    group.lastMembershipUpdated = this.timestamp();
+  }
+
+  // ---------------------------------------------------------------- assertion replay
+
+  /**
+   * Records a client assertion's `jti` until its `exp`. False when it was already used (a
+   * replay). Synchronous, so two concurrent requests cannot both pass.
+   */
+  useJti(clientId: string, jti: string, exp: number): boolean {
+    const now = this.now();
+    for (const [key, until] of this.usedJtis) if (until < now) this.usedJtis.delete(key);
+    const key = `${clientId} ${jti}`;
+    if (this.usedJtis.has(key)) return false;
+    this.usedJtis.set(key, exp);
+    return true;
+  }
+}
+
+function nextPriority(records: readonly { priority: number }[]): number {
+  return records.reduce((max, record) => Math.max(max, record.priority), 0) + 1;
+}
+
+function byPriority(a: { priority: number }, b: { priority: number }): number {
+  return a.priority - b.priority;
+}

@@ -1,0 +1,285 @@
+/**
+ * The sandbox's starting org: by default the setup guide's example org (steps 1-7), or a
+ * `--seed` JSON document of the same shape. The document is checked completely before anything
+ * is built, and every problem is reported with its path.
+ *
+ * Shape (every `id` is optional; Okta-style ids are generated when absent):
+ * ```
+ * { "authorizationServers": [{ "id", "name", "description", "audiences": [..], "status",
+ *       "scopes": [{ "name", "displayName", "description", "default" }],
+ *       "claims": [{ "name", "claimType", "valueType", "value", "status", "conditions": { "scopes": [] } }],
+ *       "policies": [{ "name", "status", "priority", "conditions": { "clients": { "include": [client ids] } },
+ *                      "rules": [{ "name", "conditions": { "grantTypes": { "include": [..] }, "scopes": { "include": ["*"] } },
+ *                                  "actions": { "token": { "accessTokenLifetimeMinutes": 60 } } }] }] }],
+ *   "apps": [{ "label", "credentials": { "oauthClient": { "client_id", "client_secret", "token_endpoint_auth_method" } },
+ *              "settings": { "oauthClient": { "grant_types": [..], "application_type": "service", "jwks": { "keys": [..] } } } }],
+ *   "users": [{ "id", "status", "profile": { "firstName", "lastName", "email", "login" } }],
+ *   "groups": [{ "id", "profile": { "name", "description" }, "members": [user ids or logins] }] }
+ * ```
+ */
+import { isRecord } from '../core';
+import { SeedError } from './errors';
+import { ID_PREFIX, newId } from './ids';
+import { ALL_CLIENTS, Org } from './org';
+import { describeProblem, Reader } from './reader';
+import {
+  type AppFields,
+  type AuthServerFields,
+  type PolicyFields,
+  readApp,
+  readAuthServer,
+  readClaim,
+  readGroup,
+  readPolicy,
+  readRule,
+  readScope,
+  readUser,
+  type RuleFields,
+  type UserFields,
+} from './shapes';
+import type { ClaimRecord, ScopeRecord } from './model';
+
+/** The ids of the default seed, for demos and tests. */
+export const DEFAULT_IDS = {
+  authServerId: 'aus123abc456',
+  audience: 'https://api.example.com/finance',
+  clientId: '0oa123abc456xyz',
+  /** Alice Smith: ACTIVE, in FinanceUsers. */
+  alice: '00u123abc456xyz',
+  aliceLogin: 'alice@corp.example.com',
+  /** Bob Jones: ACTIVE, not in FinanceUsers (the demo's DENY). */
+  bob: '00u456def789uvw',
+  bobLogin: 'bob@corp.example.com',
+  financeGroupId: '00g123abc456fin',
+  financeGroup: 'FinanceUsers',
+  policyId: '00p123abc456pol',
+  ruleId: '0pr123abc456rul',
+  actClaimId: 'ocl123abc456',
+} as const;
+
+/** A fresh copy of the default seed: the setup guide's org, plus Bob (not in FinanceUsers). */
+export function defaultSeed(): Record<string, unknown> {
+  const ids = DEFAULT_IDS;
+  return {
+    authorizationServers: [
+      {
+        id: ids.authServerId,
+        name: 'AGBAC-AS',
+        description: 'Authorization Server for AGBAC dual-subject authorization',
+        audiences: [ids.audience],
+        status: 'ACTIVE',
+        scopes: [
+          { id: 'scp123abc456read', name: 'finance.read', displayName: 'Read Finance Data', description: 'Allows reading finance system data' },
+          { id: 'scp123abc456writ', name: 'finance.write', displayName: 'Write Finance Data', description: 'Allows writing finance system data' },
+        ],
+        claims: [
+          {
+            id: ids.actClaimId,
+            name: 'act',
+            status: 'ACTIVE',
+            claimType: 'RESOURCE',
+            valueType: 'EXPRESSION',
+            value: 'clientAssertion.claims.act',
+            alwaysIncludeInToken: false,
+            conditions: { scopes: [] },
+          },
+        ],
+        policies: [
+          {
+            id: ids.policyId,
+            name: 'AGBAC-Policy',
+            description: 'Access policy for AGBAC dual-subject authorization',
+            status: 'ACTIVE',
+            priority: 1,
+            conditions: { clients: { include: [ids.clientId] } },
+            rules: [
+              {
+                id: ids.ruleId,
+                name: 'Allow Client Credentials with Act',
+                status: 'ACTIVE',
+                priority: 1,
+                conditions: { grantTypes: { include: ['client_credentials'] }, scopes: { include: ['*'] } },
+                actions: { token: { accessTokenLifetimeMinutes: 60, refreshTokenLifetimeMinutes: 0, refreshTokenWindowMinutes: 10080 } },
+              },
+            ],
+          },
+        ],
+      },
+    ],
+    apps: [
+      {
+        id: ids.clientId,
+        name: 'oidc_client',
+        label: 'Finance Agent',
+        signOnMode: 'OPENID_CONNECT',
+        status: 'ACTIVE',
+        credentials: { oauthClient: { client_id: ids.clientId, token_endpoint_auth_method: 'client_secret_jwt' } },
+        settings: { oauthClient: { grant_types: ['client_credentials'], response_types: ['token'], application_type: 'service' } },
+      },
+    ],
+    users: [
+      {
+        id: ids.alice,
+        status: 'ACTIVE',
+        profile: { firstName: 'Alice', lastName: 'Smith', email: ids.aliceLogin, login: ids.aliceLogin },
+      },
+      {
+        id: ids.bob,
+        status: 'ACTIVE',
+        profile: { firstName: 'Bob', lastName: 'Jones', email: ids.bobLogin, login: ids.bobLogin },
+      },
+    ],
+    groups: [
+      {
+        id: ids.financeGroupId,
+        profile: { name: ids.financeGroup, description: 'People allowed to use the finance API' },
+        members: [ids.alice],
+      },
+    ],
+  };
+}
+
+interface Planned<T> {
+  readonly id: string;
+  readonly fields: T;
+}
+
+interface ServerPlan extends Planned<AuthServerFields> {
+  readonly scopes: Planned<Omit<ScopeRecord, 'id'>>[];
+  readonly claims: Planned<Omit<ClaimRecord, 'id'>>[];
+  readonly policies: (Planned<PolicyFields> & { readonly rules: Planned<RuleFields>[] })[];
+}
+
+/** A checked seed, ready to build. */
+export interface SeedPlan {
+  readonly servers: readonly ServerPlan[];
+  readonly apps: readonly Planned<AppFields>[];
+  readonly users: readonly Planned<UserFields>[];
+  readonly groups: readonly (Planned<{ name: string; description: string }> & { readonly members: readonly string[] })[];
+}
+
+const TOP_LEVEL = ['authorizationServers', 'apps', 'users', 'groups'];
+
+/**
+ * Checks a seed document (already parsed from JSON). Throws a {@link SeedError} listing every
+ * problem, each with its path (e.g. `apps[0].settings.oauthClient.grant_types`).
+ */
+export function parseSeed(document: unknown): SeedPlan {
+  const root = new Reader(document);
+  if (!isRecord(document)) throw new SeedError(['the seed must be a JSON object with "authorizationServers" and "apps"']);
+  for (const key of Object.keys(document)) {
+    if (!TOP_LEVEL.includes(key)) root.problem(`unknown member (expected ${TOP_LEVEL.join(', ')})`, key);
+  }
+  const ids = new IdCheck(root);
+
+  const apps = root.items('apps').map((reader) => ({ id: ids.take(reader, ID_PREFIX.app), fields: readApp(reader, { seed: true }) }));
+  if (!apps.length) root.problem('must list at least one app (the agent)', 'apps');
+  const clientIds = new Set<string>();
+  apps.forEach((app, index) => {
+    const clientId = app.fields.clientId ?? app.id;
+    if (clientIds.has(clientId)) root.problem(`client_id "${clientId}" is used twice`, `apps[${index}]`);
+    clientIds.add(clientId);
+  });
+
+  const servers = root.items('authorizationServers').map((reader) => planServer(reader, ids, clientIds));
+  if (!servers.length) root.problem('must list at least one authorization server', 'authorizationServers');
+
+  const users = root.items('users').map((reader) => ({ id: ids.take(reader, ID_PREFIX.user), fields: readUser(reader, { status: 'ACTIVE' }) }));
+  const logins = new Map<string, string>();
+  users.forEach((user, index) => {
+    const login = user.fields.profile.login.toLowerCase();
+    if (logins.has(login)) root.problem(`login "${user.fields.profile.login}" is used twice`, `users[${index}].profile.login`);
+    logins.set(login, user.id);
+  });
+
+  const groupNames = new Set(['everyone']);
+  const groups = root.items('groups').map((reader) => {
+    const id = ids.take(reader, ID_PREFIX.group);
+    const fields = readGroup(reader);
+    if (groupNames.has(fields.name.toLowerCase())) reader.problem(`a group named "${fields.name}" already exists`, 'profile.name');
+    groupNames.add(fields.name.toLowerCase());
+    const members = reader.strings('members').map((member) => {
+      const userId = users.some((user) => user.id === member) ? member : logins.get(member.toLowerCase());
+      if (!userId) reader.problem(`"${member}" is neither the id nor the login of a seeded user`, 'members');
+      return userId ?? member;
+    });
+    return { id, fields, members };
+  });
+
+  if (!root.ok) throw new SeedError(root.problems.map(describeProblem));
+  return { servers, apps, users, groups };
+}
+
+function planServer(reader: Reader, ids: IdCheck, clientIds: ReadonlySet<string>): ServerPlan {
+  const id = ids.take(reader, ID_PREFIX.authServer);
+  const fields = readAuthServer(reader);
+  const scopes = reader.items('scopes').map((scope) => ({ id: ids.take(scope, ID_PREFIX.scope), fields: readScope(scope) }));
+  unique(reader, 'scopes', scopes.map((scope) => scope.fields.name), 'a scope named');
+  const claims = reader.items('claims').map((claim) => ({ id: ids.take(claim, ID_PREFIX.claim), fields: readClaim(claim) }));
+  unique(reader, 'claims', claims.map((claim) => `${claim.fields.claimType} ${claim.fields.name}`), 'a claim (type and name)');
+  const policies = reader.items('policies').map((policy) => {
+    const policyFields = readPolicy(policy);
+    for (const clientId of policyFields.clients) {
+      if (clientId !== ALL_CLIENTS && !clientIds.has(clientId)) {
+        policy.problem(`"${clientId}" is not the client_id of a seeded app (or ALL_CLIENTS)`, 'conditions.clients.include');
+      }
+    }
+    const rules = policy.items('rules').map((rule) => ({ id: ids.take(rule, ID_PREFIX.rule), fields: readRule(rule) }));
+    return { id: ids.take(policy, ID_PREFIX.policy), fields: policyFields, rules };
+  });
+  return { id, fields, scopes, claims, policies };
+}
+
+function unique(reader: Reader, key: string, names: readonly string[], what: string): void {
+  const seen = new Set<string>();
+  names.forEach((name, index) => {
+    if (seen.has(name)) reader.problem(`${what} "${name.replace(/^\S+ /, '')}" appears twice`, `${key}[${index}]`);
+    seen.add(name);
+  });
+}
+
+/** Given ids must be unique, non-empty and URL-safe; absent ids are generated. */
+class IdCheck {
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly root: Reader) {}
+
+  take(reader: Reader, prefix: string): string {
+    const given = reader.record.id;
+    if (given === undefined) return newId(prefix);
+    if (typeof given !== 'string' || !/^[A-Za-z0-9._~-]{1,100}$/.test(given)) {
+      reader.problem('must be letters, digits, ".", "_", "~" or "-"', 'id');
+      return newId(prefix);
+    }
+    if (this.seen.has(given)) this.root.problem(`the id "${given}" is used twice`, reader.path);
+    this.seen.add(given);
+    return given;
+  }
+}
+
+/**
+ * Builds the org of a checked seed. `clientSecret`, when given, becomes the first app's secret.
+ * Generates each authorization server's signing key.
+ */
+export async function buildOrg(plan: SeedPlan, options: { now: () => number; clientSecret?: string }): Promise<Org> {
+  const org = new Org(options.now);
+  plan.apps.forEach((app, index) => {
+    const fields = index === 0 && options.clientSecret !== undefined ? { ...app.fields, clientSecret: options.clientSecret } : app.fields;
+    org.addApp(fields, app.id);
+  });
+  for (const server of plan.servers) {
+    const record = await org.addAuthServer(server.fields, server.id);
+    for (const scope of server.scopes) org.addScope(record, scope.fields, scope.id);
+    for (const claim of server.claims) org.addClaim(record, claim.fields, claim.id);
+    for (const policy of server.policies) {
+      const policyRecord = org.addPolicy(record, policy.fields, policy.id);
+      for (const rule of policy.rules) org.addRule(policyRecord, rule.fields, rule.id);
+    }
+  }
+  for (const user of plan.users) org.addUser(user.fields, user.id);
+  for (const group of plan.groups) {
+    const record = org.addGroup(group.fields, group.id);
+    for (const member of group.members) record.members.add(member);
+  }
+  return org;
+}

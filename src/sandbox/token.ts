@@ -1,0 +1,114 @@
+/**
+ * The token endpoint, `POST /oauth2/{authServerId}/v1/token`: client authentication, the grant
+ * type, the scopes, the access policy, then an access token shaped like Okta's (RS256, header
+ * `{kid, alg}`, claims `ver jti iss aud iat exp cid scp sub` and the server's custom claims).
+ */
+import type { IncomingMessage } from 'node:http';
+import { customClaims } from './claims';
+import { authenticateClient } from './client-auth';
+import type { SandboxContext } from './context';
+import { apiErrors, grantList, invalidRequest, OAuthError, OKTA_TEXT, SANDBOX_TEXT } from './errors';
+import { parseForm } from './form';
+import { BodyTooLargeError, type Handler, mediaType, readBody } from './http';
+import { newAccessTokenId } from './ids';
+import { type AppRecord, type AuthServerRecord, KNOWN_GRANT_TYPES } from './model';
+import { evaluatePolicies } from './policy';
+import { issuerOf } from './views';
+
+/** Token requests are small forms; anything larger is refused (413). */
+export const FORM_LIMIT_BYTES = 64 * 1024;
+
+/** An ACTIVE authorization server, or Okta's 404 E0000007. */
+export function activeServer(context: SandboxContext, id: string | undefined): AuthServerRecord {
+  const server = id === undefined ? undefined : context.org.authServers.get(id);
+  if (!server || server.status !== 'ACTIVE') throw apiErrors.notFound(id ?? '', 'AuthorizationServer');
+  return server;
+}
+
+/** The handler of `POST /oauth2/:authServerId/v1/token`. */
+export function tokenEndpoint(context: SandboxContext): Handler {
+  return async ({ req, params }) => {
+    const server = activeServer(context, params.authServerId);
+    const form = await readForm(req);
+    const now = context.org.now();
+    const issuer = issuerOf(context.orgUrl(), server);
+    const client = await authenticateClient(form, req.headers.authorization, {
+      org: context.org,
+      audiences: [`${issuer}/v1/token`, invokedEndpoint(req), ...(context.acceptIssuerAudience ? [issuer] : [])],
+      now,
+    });
+    const { app } = client;
+    if (app.dpopBound) {
+      const proof = req.headers.dpop;
+      throw new OAuthError(400, 'invalid_dpop_proof', proof ? SANDBOX_TEXT.dpopUnsupported : OKTA_TEXT.dpopMissing);
+    }
+    checkGrantType(form.get('grant_type'), app);
+    const scopes = requestedScopes(form.get('scope'), server);
+    const match = evaluatePolicies(server, { clientId: app.clientId, grantType: 'client_credentials', scopes });
+    if (!match) throw new OAuthError(400, 'access_denied', OKTA_TEXT.policyFailed);
+
+    const iat = Math.floor(now);
+    const lifetime = match.rule.accessTokenLifetimeMinutes * 60;
+    const audience = server.audiences.length === 1 ? server.audiences[0] : [...server.audiences];
+    const payload = {
+      ver: 1,
+      jti: newAccessTokenId(),
+      iss: issuer,
+      aud: audience,
+      iat,
+      exp: iat + lifetime,
+      cid: app.clientId,
+      scp: scopes,
+      sub: app.clientId,
+      ...customClaims(server.claims, { app, assertion: client.assertion, scopes }),
+    };
+    const accessToken = await server.keys.sign(payload);
+    return {
+      status: 200,
+      body: { token_type: 'Bearer', expires_in: lifetime, access_token: accessToken, scope: scopes.join(' ') },
+      headers: { 'Cache-Control': 'no-store', Pragma: 'no-cache' },
+    };
+  };
+}
+
+async function readForm(req: IncomingMessage): Promise<Map<string, string>> {
+  if (mediaType(req) !== 'application/x-www-form-urlencoded') throw invalidRequest(SANDBOX_TEXT.formContentType);
+  try {
+    return parseForm(await readBody(req, FORM_LIMIT_BYTES));
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw invalidRequest(`The request body is larger than ${error.limit} bytes.`, 413);
+    throw error;
+  }
+}
+
+/** The token endpoint URL as this request reached it (scheme, Host header, path). */
+function invokedEndpoint(req: IncomingMessage): string {
+  const scheme = 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';
+  const path = (req.url ?? '').split('?')[0] ?? '';
+  return `${scheme}://${req.headers.host ?? ''}${path}`;
+}
+
+function checkGrantType(grantType: string | undefined, app: AppRecord): void {
+  const configured = grantList(app.grantTypes);
+  if (!grantType) throw invalidRequest(`The token request must specify a 'grant_type'. Valid values: ${configured}`);
+  if (!(KNOWN_GRANT_TYPES as readonly string[]).includes(grantType) || (app.grantTypes.includes(grantType) && grantType !== 'client_credentials')) {
+    throw new OAuthError(400, 'unsupported_grant_type', `The authorization grant type is not supported by the authorization server. Configured grant types: ${configured}.`);
+  }
+  if (!app.grantTypes.includes(grantType)) {
+    throw new OAuthError(400, 'unauthorized_client', `The client is not authorized to use the provided grant type. Configured grant types: ${configured}.`);
+  }
+}
+
+/** The requested scopes (or the server's default scopes); each must exist on the server. */
+function requestedScopes(scope: string | undefined, server: AuthServerRecord): string[] {
+  const names = [...new Set((scope ?? '').split(' ').filter(Boolean))];
+  if (names.length === 0) {
+    const defaults = server.scopes.filter((candidate) => candidate.default).map((candidate) => candidate.name);
+    if (defaults.length === 0) throw new OAuthError(400, 'invalid_scope', OKTA_TEXT.noDefaultScopes);
+    return defaults;
+  }
+  if (!names.every((name) => server.scopes.some((candidate) => candidate.name === name))) {
+    throw new OAuthError(400, 'invalid_scope', OKTA_TEXT.scopesNotConfigured);
+  }
+  return names;
+}

@@ -1,0 +1,155 @@
+/** The Okta commands end to end against a sandbox, over HTTP and HTTPS: token, verify, doctor, provision, whois, demo. */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { decodeJwt } from 'jose';
+import { DEFAULT_IDS, type Sandbox, startSandbox } from '../../../src/sandbox';
+import { emptyOrgSeed } from '../okta/sandbox-helpers';
+
+const ROOT = resolve(__dirname, '../../..');
+const CLI = join(ROOT, 'dist/cli.js');
+
+interface Run { status: number | null; stdout: string; stderr: string }
+function agbac(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', fail);
+    child.on('close', (status) => done({ status, stdout, stderr }));
+    child.stdin.end();
+  });
+}
+
+before(() => {
+  assert.equal(spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT }).status, 0, 'build');
+});
+
+for (const scheme of ['http', 'https'] as const) {
+  describe(`Okta commands over ${scheme}`, () => {
+    let sandbox: Sandbox;
+    let caArgs: string[];
+    let env: Record<string, string>;
+    let org: string[];
+    before(async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'agbac-okta-cli-'));
+      sandbox = await startSandbox(scheme === 'https' ? { tls: { dir } } : {});
+      caArgs = sandbox.caFile ? ['--ca', sandbox.caFile] : [];
+      env = { AGENT_SECRET: sandbox.clientSecret, OKTA_API_TOKEN: sandbox.apiToken };
+      org = ['--org-url', sandbox.orgUrl, '--api-token-env', 'OKTA_API_TOKEN', ...caArgs];
+    });
+    after(() => sandbox.close());
+
+    const tokenArgs = (actSub: string) => [
+      'token', '--token-endpoint', sandbox.tokenEndpoint, '--client-id', sandbox.clientId, '--client-secret-env', 'AGENT_SECRET',
+      '--scope', 'finance.read', '--act-sub', actSub, '--act-email', 'alice@corp.example.com', '--act-name', 'Alice Smith', ...caArgs,
+    ];
+
+    it('token prints an access token carrying the human; json adds the decoded token', async () => {
+      const run = await agbac(tokenArgs(DEFAULT_IDS.alice), env);
+      assert.equal(run.status, 0, run.stderr);
+      assert.deepEqual(decodeJwt(run.stdout.trim()).act, { sub: DEFAULT_IDS.alice, email: 'alice@corp.example.com', name: 'Alice Smith' });
+      const json = await agbac([...tokenArgs(DEFAULT_IDS.alice), '--format', 'json'], env);
+      const body = JSON.parse(json.stdout) as { token_type: string; decoded: { payload: { scp: string[] } } };
+      assert.equal(body.token_type, 'Bearer');
+      assert.deepEqual(body.decoded.payload.scp, ['finance.read']);
+      assert.ok(!run.stderr.includes(sandbox.clientSecret));
+    });
+
+    it('token explains a refusal in one line (exit 1)', async () => {
+      const run = await agbac([...tokenArgs(DEFAULT_IDS.alice), '--audience-style', 'issuer'], env);
+      assert.equal(run.status, 1);
+      assert.match(run.stderr.trim(), /^agbac token: invalid_client: The audience claim for client_assertion must be the endpoint invoked for the request\. \(HTTP 401\)\. Set aud to the token endpoint/);
+      assert.equal(run.stderr.trim().split('\n').length, 1);
+    });
+
+    it('verify finds the keys through the issuer and approves by group (ALLOW 0, DENY 1)', async () => {
+      const alice = (await agbac(tokenArgs(DEFAULT_IDS.alice), env)).stdout.trim();
+      const bob = (await agbac(tokenArgs(DEFAULT_IDS.bob), env)).stdout.trim();
+      const verify = (token: string) => agbac(['verify', token, '--issuer', sandbox.issuer, '--audience', DEFAULT_IDS.audience, '--scope', 'finance.read', '--group', 'FinanceUsers', ...org], env);
+      const allowed = await verify(alice);
+      assert.equal(allowed.status, 0, allowed.stdout + allowed.stderr);
+      assert.match(allowed.stdout, /^ALLOW/);
+      const denied = await verify(bob);
+      assert.equal(denied.status, 1);
+      assert.match(denied.stdout, /AGBAC115 The human "00u456def789uvw" is not approved: not a member of the group "FinanceUsers"/);
+    });
+
+    it('whois finds the user id', async () => {
+      const run = await agbac(['whois', 'alice@corp.example.com', ...org], env);
+      assert.equal(run.status, 0, run.stderr);
+      assert.match(run.stdout, /^00u123abc456xyz\s+ACTIVE\s+alice@corp\.example\.com\s+Alice Smith$/m);
+      assert.equal((await agbac(['whois', 'nobody@corp.example.com', ...org], env)).status, 1);
+    });
+
+    it('doctor passes on the guide\'s org (exit 0) and fails with the fix when a step is undone (exit 1)', async () => {
+      const args = ['doctor', ...org, '--auth-server', sandbox.authServerId, '--client-id', sandbox.clientId, '--client-secret-env', 'AGENT_SECRET', '--audience', DEFAULT_IDS.audience, '--act-sub', DEFAULT_IDS.alice, '--group', 'FinanceUsers'];
+      const good = await agbac(args, env);
+      assert.equal(good.status, 0, good.stdout + good.stderr);
+      assert.match(good.stdout, /20 passed, 0 failed, 0 skipped/);
+      const json = JSON.parse((await agbac([...args, '--format', 'json'], env)).stdout) as { failed: number; checks: unknown[] };
+      assert.equal(json.failed, 0);
+      const bad = await agbac([...args.slice(0, -1), 'Auditors'], env);
+      assert.equal(bad.status, 1);
+      assert.match(bad.stdout, /✗ The human is in Auditors: alice@corp\.example\.com is in Everyone, FinanceUsers\n\s+why: .+\n\s+fix: Add alice@corp\.example\.com to Auditors/);
+    });
+  });
+}
+
+describe('agbac provision', () => {
+  let sandbox: Sandbox;
+  before(async () => {
+    sandbox = await startSandbox({ seed: emptyOrgSeed() });
+  });
+  after(() => sandbox.close());
+
+  it('plans, applies (writing the generated key), and then has nothing to do; doctor passes with the key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agbac-provision-'));
+    const keyFile = join(dir, 'agent.pem');
+    const env = { OKTA_API_TOKEN: sandbox.apiToken };
+    const base = ['provision', '--org-url', sandbox.orgUrl, '--api-token-env', 'OKTA_API_TOKEN', '--audience', DEFAULT_IDS.audience, '--key-out', keyFile, '--kid', 'agent-1'];
+    const plan = await agbac([...base, '--dry-run'], env);
+    assert.equal(plan.status, 0, plan.stderr);
+    assert.match(plan.stdout, /^Plan:\n {2}create server AGBAC-AS/);
+    const applied = await agbac([...base, '--format', 'json'], env);
+    assert.equal(applied.status, 0, applied.stderr);
+    const result = JSON.parse(applied.stdout) as { authServerId: string; clientId: string; changes: unknown[] };
+    assert.equal(result.changes.length, 6);
+    assert.match(readFileSync(keyFile, 'utf8'), /^-----BEGIN PRIVATE KEY-----/);
+    const again = await agbac([...base, '--client-id', result.clientId], env);
+    assert.match(again.stdout, /^Nothing to change/);
+    const doctor = await agbac(['doctor', '--org-url', sandbox.orgUrl, '--api-token-env', 'OKTA_API_TOKEN', '--auth-server', result.authServerId, '--client-id', result.clientId, '--key', keyFile, '--kid', 'agent-1', '--act-sub', DEFAULT_IDS.alice], env);
+    assert.equal(doctor.status, 0, doctor.stdout);
+  });
+
+  it('refuses a missing credential or audience in one line (exit 2)', async () => {
+    const missing = await agbac(['provision', '--org-url', sandbox.orgUrl, '--audience', DEFAULT_IDS.audience]);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /give a Management API credential/);
+    const noAudience = await agbac(['provision', '--org-url', sandbox.orgUrl, '--api-token-env', 'X'], { X: 'y' });
+    assert.equal(noAudience.status, 2);
+  });
+
+  it('reports a bad API token as Okta does', async () => {
+    const run = await agbac(['whois', 'alice@corp.example.com', '--org-url', sandbox.orgUrl, '--api-token-env', 'T'], { T: 'not-the-token' });
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /E0000011 .*The API token is invalid, expired or revoked/);
+  });
+});
+
+describe('agbac demo', () => {
+  it('runs the whole flow: ALLOW for Alice, DENY for Bob, the guide\'s audience refused', async () => {
+    const run = await agbac(['demo']);
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /ALLOW {2}agent 0oa123abc456xyz {2}human 00u123abc456xyz/);
+    assert.match(run.stdout, /DENY {2}agent 0oa123abc456xyz {2}human 00u456def789uvw\n(.*\n)*.*AGBAC115/);
+    assert.match(run.stdout, /refused, as real Okta refuses it: HTTP 401 invalid_client/);
+    assert.doesNotMatch(run.stdout, /eyJ[\w-]{20,}\.[\w-]{20,}\.[\w-]{20,}/, 'no whole token is printed');
+  });
+});
+

@@ -1,0 +1,144 @@
+/** `agbac sandbox` as users run it: the bundled CLI in a child process. */
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { buildAssertion, signAssertion } from '../../../src/core';
+import { ASSERTION_TYPE, postForm, start } from './helpers';
+
+const ROOT = resolve(__dirname, '../../..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+
+interface Running {
+  readonly child: ChildProcess;
+  /** `Label: value` lines of the banner. */
+  readonly info: Map<string, string>;
+  readonly banner: string;
+  readonly stderr: () => string;
+}
+
+/** Starts `agbac sandbox …` and waits for its banner. */
+async function run(args: string[]): Promise<Running> {
+  const child = spawn(process.execPath, [CLI, 'sandbox', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  await new Promise<void>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`no banner after 15 s; stderr: ${stderr}`)), 15_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      if (stdout.includes('Press Ctrl+C to stop.')) {
+        clearTimeout(timer);
+        done();
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`exited with ${code}: ${stderr}`));
+    });
+  });
+  const info = new Map<string, string>();
+  for (const line of stdout.split('\n')) {
+    const match = /^ {2}([A-Za-z ]+):\s+(\S+)$/.exec(line);
+    if (match?.[1] && match[2]) info.set(match[1], match[2]);
+  }
+  return { child, info, banner: stdout, stderr: () => stderr };
+}
+
+/** Runs the CLI to completion. */
+async function runToEnd(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, 'sandbox', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stdout, stderr };
+}
+
+async function stop(running: Running, signal: NodeJS.Signals): Promise<number | null> {
+  const exited = once(running.child, 'exit') as Promise<[number | null, string | null]>;
+  running.child.kill(signal);
+  const [code, received] = await exited;
+  if (code === null) throw new Error(`killed by ${received ?? '?'}; stderr: ${running.stderr()}`);
+  return code;
+}
+
+describe('agbac sandbox', () => {
+  before(async () => {
+    await promisify(execFile)(process.execPath, ['esbuild.mjs'], { cwd: ROOT });
+    assert.ok(existsSync(CLI));
+  });
+
+  it('prints what a client needs, issues a token, and exits 0 on SIGINT', async () => {
+    const running = await run(['--port', '0']);
+    const tokenEndpoint = running.info.get('Token endpoint') ?? '';
+    assert.match(tokenEndpoint, /^http:\/\/127\.0\.0\.1:\d+\/oauth2\/aus123abc456\/v1\/token$/);
+    assert.equal(running.info.get('Client id'), '0oa123abc456xyz');
+    assert.match(running.info.get('Client secret') ?? '', /^[A-Za-z0-9_-]{64}$/);
+    assert.match(running.info.get('Management API token') ?? '', /^00[A-Za-z0-9]{40}$/);
+    assert.equal(running.info.get('Issuer'), tokenEndpoint.replace(/\/v1\/token$/, ''));
+    assert.match(running.banner, /Bob 00u456def789uvw \(not in FinanceUsers\)/);
+
+    const now = Math.floor(Date.now() / 1000);
+    const payload = buildAssertion({ clientId: '0oa123abc456xyz', tokenEndpoint, human: { id: '00u123abc456xyz' }, now });
+    const assertion = await signAssertion(payload, { kind: 'secret', secret: running.info.get('Client secret') ?? '' });
+    const answer = await postForm(tokenEndpoint, { grant_type: 'client_credentials', scope: 'finance.read', client_assertion_type: ASSERTION_TYPE, client_assertion: assertion });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+
+    const users = await fetch(`${running.info.get('Org URL') ?? ''}/api/v1/users/alice@corp.example.com`, {
+      headers: { authorization: `SSWS ${running.info.get('Management API token') ?? ''}` },
+    });
+    assert.equal(users.status, 200);
+
+    assert.equal(await stop(running, 'SIGINT'), 0);
+    assert.match(running.stderr(), /sandbox: POST \/oauth2\/aus123abc456\/v1\/token 200/);
+    assert.doesNotMatch(running.stderr(), new RegExp(running.info.get('Client secret') ?? 'unused'));
+  });
+
+  it('takes the credentials given, serves HTTPS with --tls, and exits 0 on SIGTERM', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'agbac-cli-tls-'));
+    const running = await run(['--tls', '--tls-dir', dir, '--client-secret', 's'.repeat(64), '--api-token', '00apiTokenForTheTest0000000000000000000000', '--accept-issuer-audience']);
+    assert.match(running.info.get('Org URL') ?? '', /^https:\/\//);
+    assert.equal(running.info.get('Client secret'), 's'.repeat(64));
+    assert.equal(running.info.get('CA file'), join(dir, 'agbac-sandbox-ca.pem'));
+    assert.ok(existsSync(join(dir, 'agbac-sandbox-ca.pem')));
+    assert.match(running.banner, /NODE_EXTRA_CA_CERTS=/);
+    assert.match(running.banner, /the token endpoint or the issuer/);
+    assert.equal(await stop(running, 'SIGTERM'), 0);
+  });
+
+  it('exits 1 with one line when the port is in use', async () => {
+    const busy = await start();
+    try {
+      const port = new URL(busy.orgUrl).port;
+      const result = await runToEnd(['--port', port]);
+      assert.equal(result.code, 1);
+      assert.equal(result.stdout, '');
+      const lines = result.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, result.stderr);
+      assert.match(lines[0] ?? '', new RegExp(`^agbac sandbox: port ${port} on 127\\.0\\.0\\.1 is already in use`));
+    } finally {
+      await busy.close();
+    }
+  });
+
+  it('exits 1 with one line for a bad seed, and 2 for bad flags', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'agbac-cli-seed-'));
+    const file = join(dir, 'seed.json');
+    await writeFile(file, JSON.stringify({ authorizationServers: [{ name: 'X' }], apps: [] }));
+    const bad = await runToEnd(['--seed', file]);
+    assert.equal(bad.code, 1);
+    assert.equal(bad.stderr.trim().split('\n').length, 1);
+    assert.match(bad.stderr, /the seed is not valid: .*audiences/);
+    const usage = await runToEnd(['--port', 'eighty']);
+    assert.equal(usage.code, 2);
+    const tlsDirAlone = await runToEnd(['--tls-dir', dir]);
+    assert.equal(tlsDirAlone.code, 2);
+  });
+});
