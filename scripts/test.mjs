@@ -71,6 +71,13 @@ if (!unitOnly) {
     totals.failed += Number(match[2]);
   }
   if (!match || (vscode.code !== 0 && Number(match[2]) === 0)) problems.push(`the VS Code suite did not complete (exit ${vscode.code})`);
+
+  // The Playwright step: the README's picture, which also checks that squiggles, the Problems
+  // panel and a hover really render in the workbench.
+  const picture = await run(process.execPath, ['--import', 'tsx', 'test/vscode/screenshot.ts', 'out/screenshots/diagnostics-hover.png']);
+  if (picture.code === 0) totals.passed += 1;
+  else totals.failed += 1;
+  console.log(`screenshot: ${picture.code === 0 ? '1 passed, 0 failed' : '0 passed, 1 failed'}`);
 }
 
 for (const problem of problems) console.error(`✗ ${problem}`);

@@ -16,6 +16,12 @@ export function describeClaim(kind: PayloadKind, path: readonly (string | number
   return lines.join('\n');
 }
 
+/** Only the time line of a time claim ("`2026-…Z` (expires in 4 min)"), or undefined. */
+export function describeTime(path: readonly (string | number)[], value: unknown, now: number): string | undefined {
+  const name = path.join('.');
+  return claimDoc('assertion', path)?.time && isNumericDate(value) ? `**\`${name}\`**: ${timeLine(name, value, now)}` : undefined;
+}
+
 function timeLine(name: string, seconds: number, now: number): string {
   const relative = relativeTime(seconds, now);
   const phrase = name === 'exp' || name === 'delegation_expiry' ? (seconds > now ? `expires ${relative}` : `expired ${relative}`) : relative;

@@ -4,8 +4,8 @@
  */
 import { getLocation } from 'jsonc-parser';
 import * as vscode from 'vscode';
-import { describeClaim, describeJwt, epochSeconds, findJwts, isRecord, parseJwt } from '../core';
-import { isLintable, lintForEditor, lintOptions } from './lint';
+import { describeClaim, describeJwt, describeTime, epochSeconds, findJwts, isRecord, parseJwt } from '../core';
+import { isLintable, isSchemaValidated, lintForEditor, lintOptions } from './lint';
 import { log } from './log';
 import { readSettings } from './settings';
 
@@ -52,7 +52,10 @@ export class PayloadHoverProvider implements vscode.HoverProvider {
     const claimPath = location.path.slice(site.path.length).slice(0, 2);
     if (claimPath.length === 0) return undefined;
     const value = claimPath.reduce<unknown>((current, segment) => (isRecord(current) ? current[String(segment)] : undefined), site.payload);
-    const markdown = describeClaim(site.kind, claimPath, value, epochSeconds(new Date()));
+    const now = epochSeconds(new Date());
+    // Where the payload schema applies, VS Code already shows the claim's description: add only
+    // what the schema cannot say, the time in words.
+    const markdown = isSchemaValidated(document) && site.path.length === 0 ? describeTime(claimPath, value, now) : describeClaim(site.kind, claimPath, value, now);
     if (!markdown) return undefined;
     const range = document.getWordRangeAtPosition(position, /"[^"]*"|[\w.+-]+/);
     return new vscode.Hover(new vscode.MarkdownString(markdown), range);

@@ -49,6 +49,11 @@ export function isLintable(document: vscode.TextDocument, settings: Settings): b
   return settings.files.some((glob) => vscode.languages.match({ pattern: glob }, document) > 0);
 }
 
+/** Whether VS Code's JSON support validates this document with the payload schema (and shows its descriptions). */
+export function isSchemaValidated(document: vscode.TextDocument): boolean {
+  return (document.languageId === 'json' || document.languageId === 'jsonc') && SCHEMA_PATTERNS.some((pattern) => pattern.test(document.fileName));
+}
+
 /**
  * Lints a document for the editor: JSON syntax errors are left to VS Code's JSON support, and
  * type errors to the schema in the files it validates, so nothing is reported twice.
@@ -56,7 +61,7 @@ export function isLintable(document: vscode.TextDocument, settings: Settings): b
 export function lintForEditor(document: vscode.TextDocument, settings = readSettings(document.uri)): LintResult {
   const result = lintDocument(document.getText(), lintOptions(settings, document));
   const jsonLanguage = document.languageId === 'json' || document.languageId === 'jsonc';
-  const schemaValidated = jsonLanguage && SCHEMA_PATTERNS.some((pattern) => pattern.test(document.fileName));
+  const schemaValidated = isSchemaValidated(document);
   const findings = result.findings.filter(
     (finding) =>
       !(finding.code === 'AGBAC000' && jsonLanguage) && !(schemaValidated && finding.site?.origin === 'object' && SCHEMA_RULES.has(finding.code)),

@@ -6,15 +6,21 @@ import { closeAll, hoverText, open, positionOf, workspaceUri } from './helpers';
 describe('hovers', () => {
   afterEach(closeAll);
 
-  it('explain a claim key, with Okta\'s specifics', async () => {
-    const editor = await open(workspaceUri('payloads', 'guide.assertion.json'));
+  it('explain a claim key, with Okta\'s specifics, in any JSON that holds payloads', async () => {
+    const editor = await open(workspaceUri('payloads', 'batch.json'));
     const text = await hoverText(editor.document.uri, positionOf(editor.document, '"aud"', 2));
     assert.match(text, /\*\*`aud`\*\*: Audience: the token endpoint/);
     assert.match(text, /Okta accepts only the exact URL of the token endpoint/);
   });
 
-  it('explain act with the RFC 8693 note, and act.sub', async () => {
+  it('leave the claim description to the schema in *.assertion.json (said once, not twice)', async () => {
     const editor = await open(workspaceUri('payloads', 'guide.assertion.json'));
+    const text = await hoverText(editor.document.uri, positionOf(editor.document, '"aud"', 2));
+    assert.equal(text.split('Okta accepts only the exact URL of the token endpoint').length - 1, 1, text);
+  });
+
+  it('explain act with the RFC 8693 note, and act.sub', async () => {
+    const editor = await open(workspaceUri('payloads', 'batch.json'));
     assert.match(await hoverText(editor.document.uri, positionOf(editor.document, '"act"', 2)), /RFC 8693 §4\.1/);
     const sub = editor.document.getText().lastIndexOf('"sub"');
     assert.match(await hoverText(editor.document.uri, editor.document.positionAt(sub + 2)), /The human's Okta user id/);

@@ -20,6 +20,11 @@
 //   AGBAC_VSCODE_TIMEOUT_MS         whole-run limit, default 600000 (10 minutes)
 //   AGBAC_VSCODE_SCREENSHOT_DIR     save a PNG of the workbench (and the workbench's logs) there at the end
 //   AGBAC_VSCODE_VERBOSE=1          also print code-server's output and the page's console
+//   AGBAC_VSCODE_PICTURE=FILE.png   when the tests log "agbac-picture: ready", wait until every CSS
+//                                   selector of AGBAC_VSCODE_PICTURE_WAIT (comma-separated) is
+//                                   visible and save a PNG of the workbench as FILE (or FILE.failed
+//                                   with the reason); the tests wait for either file, so the picture
+//                                   is taken while the extension host is still alive
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -384,6 +389,7 @@ function logForwarder(run, deadPort) {
         forwarder.blocked++;
         return;
       }
+      if (text.includes('agbac-picture: ready')) void savePicture(run);
       const stream = type === 'error' || type === 'warn' ? process.stderr : process.stdout;
       stream.write(text.endsWith('\n') ? text : `${text}\n`);
     },
@@ -455,6 +461,29 @@ async function saveDebugArtifacts(run, logs) {
     }
   } catch (error) {
     note(`no screenshot: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  }
+}
+
+/**
+ * Saves the picture the tests staged (a file with its diagnostics and a hover open), once
+ * everything named in AGBAC_VSCODE_PICTURE_WAIT is visible; or FILE.failed with the reason. The
+ * tests wait for one of the two files before they end.
+ * @param {Run} run
+ */
+async function savePicture(run) {
+  const path = process.env.AGBAC_VSCODE_PICTURE;
+  if (!path || !run.page) return;
+  const target = resolve(path);
+  const selectors = (process.env.AGBAC_VSCODE_PICTURE_WAIT ?? '').split(',').map((selector) => selector.trim()).filter(Boolean);
+  mkdirSync(dirname(target), { recursive: true });
+  try {
+    for (const selector of selectors) await run.page.locator(selector).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await run.page.screenshot({ path: target, timeout: 15_000 });
+    note(`picture: ${target}`);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
+    writeFileSync(`${target}.failed`, reason);
+    note(`no picture: ${reason}`);
   }
 }
 
