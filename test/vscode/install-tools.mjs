@@ -150,10 +150,17 @@ function readMarker(paths) {
   }
 }
 
-/** Node 24 first on PATH, so npm, node-gyp and code-server's postinstall all run under it. @param {HarnessPaths} paths */
+/**
+ * Node 24 first on PATH, so npm, node-gyp and code-server's postinstall all run under it.
+ * Variables an outer npm run set (`npm test`) are dropped: npm reads `npm_config_*` from the
+ * environment as configuration, and code-server's postinstall reads the Node version from
+ * `npm_config_user_agent`, which would still name the outer npm's Node 20.
+ * @param {HarnessPaths} paths
+ */
 function node24Env(paths) {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
   return {
-    ...process.env,
+    ...inherited,
     PATH: `${dirname(paths.nodeBin)}:${process.env.PATH ?? ''}`,
     // The machine's npm config points node-gyp at Node 20's headers (nodedir=/usr); the
     // environment outranks the user .npmrc, and it reaches nested npm runs in postinstall.
