@@ -17,6 +17,7 @@ export function issuerOf(orgUrl: string, server: Pick<AuthServerRecord, 'id'>): 
   return `${orgUrl}/oauth2/${encodeURIComponent(server.id)}`;
 }
 
+/** An authorization server, with its issuer and signing key id. */
 export function authServerJson(orgUrl: string, server: AuthServerRecord): Json {
   const self = `${orgUrl}/api/v1/authorizationServers/${server.id}`;
   const rotated = server.keys.lastRotated;
@@ -62,6 +63,7 @@ export function keyJson(orgUrl: string, server: AuthServerRecord, key: SigningKe
   };
 }
 
+/** A scope of an authorization server. */
 export function scopeJson(orgUrl: string, server: AuthServerRecord, scope: ScopeRecord): Json {
   return {
     id: scope.id,
@@ -77,6 +79,7 @@ export function scopeJson(orgUrl: string, server: AuthServerRecord, scope: Scope
   };
 }
 
+/** A custom claim of an authorization server. */
 export function claimJson(orgUrl: string, server: AuthServerRecord, claim: ClaimRecord): Json {
   return {
     id: claim.id,
@@ -93,6 +96,7 @@ export function claimJson(orgUrl: string, server: AuthServerRecord, claim: Claim
   };
 }
 
+/** An access policy (without its rules, as Okta lists policies). */
 export function policyJson(orgUrl: string, server: AuthServerRecord, policy: PolicyRecord): Json {
   const self = `${orgUrl}/api/v1/authorizationServers/${server.id}/policies/${policy.id}`;
   const flip = policy.status === 'ACTIVE' ? 'deactivate' : 'activate';
@@ -115,6 +119,7 @@ export function policyJson(orgUrl: string, server: AuthServerRecord, policy: Pol
   };
 }
 
+/** A rule of an access policy. */
 export function ruleJson(orgUrl: string, server: AuthServerRecord, policy: PolicyRecord, rule: RuleRecord): Json {
   const self = `${orgUrl}/api/v1/authorizationServers/${server.id}/policies/${policy.id}/rules/${rule.id}`;
   const flip = rule.status === 'ACTIVE' ? 'deactivate' : 'activate';
@@ -207,6 +212,7 @@ export function appJson(orgUrl: string, app: AppRecord): Json {
   };
 }
 
+/** A user. */
 export function userJson(orgUrl: string, user: UserRecord): Json {
   return {
     id: user.id,
@@ -224,6 +230,7 @@ export function userJson(orgUrl: string, user: UserRecord): Json {
   };
 }
 
+/** A group. */
 export function groupJson(orgUrl: string, group: GroupRecord): Json {
   const self = `${orgUrl}/api/v1/groups/${group.id}`;
   return {

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { buildAssertion, signAssertion } from '../../../src/core';
 import { ASSERTION_TYPE, postForm, start } from './helpers';
@@ -70,6 +70,14 @@ async function stop(running: Running, signal: NodeJS.Signals): Promise<number | 
 }
 
 describe('agbac sandbox', () => {
+  const folders: string[] = [];
+  const folder = async (name: string) => {
+    const made = await mkdtemp(join(tmpdir(), name));
+    folders.push(made);
+    return made;
+  };
+  after(() => Promise.all(folders.map((made) => rm(made, { recursive: true, force: true }))));
+
   before(async () => {
     await promisify(execFile)(process.execPath, ['esbuild.mjs'], { cwd: ROOT });
     assert.ok(existsSync(CLI));
@@ -102,7 +110,7 @@ describe('agbac sandbox', () => {
   });
 
   it('takes the credentials given, serves HTTPS with --tls, and exits 0 on SIGTERM', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'agbac-cli-tls-'));
+    const dir = await folder('agbac-cli-tls-');
     const running = await run(['--tls', '--tls-dir', dir, '--client-secret', 's'.repeat(64), '--api-token', '00apiTokenForTheTest0000000000000000000000', '--accept-issuer-audience']);
     assert.match(running.info.get('Org URL') ?? '', /^https:\/\//);
     assert.equal(running.info.get('Client secret'), 's'.repeat(64));
@@ -129,7 +137,7 @@ describe('agbac sandbox', () => {
   });
 
   it('exits 1 with one line for a bad seed, and 2 for bad flags', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'agbac-cli-seed-'));
+    const dir = await folder('agbac-cli-seed-');
     const file = join(dir, 'seed.json');
     await writeFile(file, JSON.stringify({ authorizationServers: [{ name: 'X' }], apps: [] }));
     const bad = await runToEnd(['--seed', file]);

@@ -1,5 +1,5 @@
 /** Shared helpers of the sandbox tests: a fixed clock, assertions, token requests, the Okta SDK. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@okta/okta-sdk-nodejs';
@@ -100,6 +100,7 @@ export function isolateOktaSdk(): void {
   const empty = mkdtempSync(join(tmpdir(), 'agbac-okta-sdk-'));
   process.env.HOME = empty;
   process.chdir(empty);
+  process.on('exit', () => rmSync(empty, { recursive: true, force: true }));
   for (const name of Object.keys(process.env)) {
     if (name.startsWith('OKTA_') || /^https?_proxy$/i.test(name)) delete process.env[name];
   }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,7 +45,10 @@ describe('sandbox over HTTPS', () => {
     dir = await mkdtemp(join(tmpdir(), 'agbac-tls-test-'));
     sandbox = await start({ tls: { dir: join(dir, 'ca') } });
   });
-  after(() => sandbox.close());
+  after(async () => {
+    await sandbox.close();
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('serves https URLs and writes the CA certificate', async () => {
     assert.match(sandbox.orgUrl, /^https:\/\/127\.0\.0\.1:\d+$/);
