@@ -49,15 +49,13 @@ export class ManagementError extends AgbacError {
 /** The scopes the toolkit's Management calls need in PrivateKey (OAuth service app) mode. */
 export const MANAGEMENT_SCOPES = ['okta.authorizationServers.manage', 'okta.apps.manage', 'okta.users.read', 'okta.groups.read'] as const;
 
-/** The variables through which the SDK would pick up configuration behind our back. */
-const SDK_ENVIRONMENT = ['OKTA_CLIENT_ORGURL', 'OKTA_CLIENT_TOKEN', 'OKTA_CLIENT_AUTHORIZATIONMODE', 'OKTA_CLIENT_CLIENTID', 'OKTA_CLIENT_SCOPES', 'OKTA_CLIENT_PRIVATEKEY', 'OKTA_CLIENT_KEYID'];
-
 /** Connects to an org's Management API. */
 export async function connectOrg(options: ManagementOptions): Promise<OrgApi> {
   const sdk = await import('@okta/okta-sdk-nodejs');
   const orgUrl = normalizeOrgUrl(options.orgUrl);
   const executor = surfacingExecutor(sdk, options);
-  // Every field the SDK could otherwise take from okta.yaml is given, empty when unused.
+  // The SDK fills the fields it is not given from okta.yaml files and OKTA_CLIENT_* variables;
+  // every one of them is given here (empty when unused), and given values win.
   const base = { orgUrl, cacheMiddleware: null, requestExecutor: executor, userAgent: 'agbac-toolkit', token: '', clientId: '', scopes: '', privateKey: '', keyId: '' };
   const config =
     options.credential.kind === 'api-token'
@@ -70,19 +68,8 @@ export async function connectOrg(options: ManagementOptions): Promise<OrgApi> {
           privateKey: options.credential.privateKey,
           keyId: options.credential.keyId ?? '',
         };
-  const client = withoutSdkEnvironment(() => new sdk.Client(config as unknown as ConstructorParameters<OktaSdk['Client']>[0]));
+  const client = new sdk.Client(config as unknown as ConstructorParameters<OktaSdk['Client']>[0]);
   return new SdkOrg(client);
-}
-
-/** Runs `create` with the SDK's environment variables hidden, so only explicit configuration counts. */
-function withoutSdkEnvironment<T>(create: () => T): T {
-  const saved = SDK_ENVIRONMENT.map((name) => [name, process.env[name]] as const);
-  for (const [name] of saved) delete process.env[name];
-  try {
-    return create();
-  } finally {
-    for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
-  }
 }
 
 interface SdkRequest {
