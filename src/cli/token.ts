@@ -3,7 +3,7 @@ import { decodeJwt, type Human, issuerFromTokenEndpoint } from '../core';
 import { NetworkError, requestToken, ResponseError, TokenError } from '../okta';
 import { audienceStyleOption, type Command, CommandError, EXIT, formatOption, json, parse, UsageError } from './common';
 import { signingCredential } from './keys';
-import { caOption, timeoutOption } from './okta-options';
+import { caOption, CONNECTION_OPTIONS, timeoutOption } from './okta-options';
 
 export const tokenCommand: Command = {
   name: 'token',
@@ -22,16 +22,8 @@ times, and adds a DPoP proof when the app requires one.
 Exit status: 0 token issued, 1 refused or unreachable (the reason and the fix on one line), 2 usage.`,
   async run(args, io) {
     const { values } = parse(args, {
+      ...CONNECTION_OPTIONS,
       'token-endpoint': { type: 'string' },
-      'client-id': { type: 'string' },
-      'client-secret-env': { type: 'string' },
-      key: { type: 'string' },
-      kid: { type: 'string' },
-      scope: { type: 'string', multiple: true },
-      'act-sub': { type: 'string' },
-      'act-email': { type: 'string' },
-      'act-name': { type: 'string' },
-      'audience-style': { type: 'string' },
       issuer: { type: 'string' },
       alg: { type: 'string' },
       ca: { type: 'string' },

@@ -1,7 +1,7 @@
 /** `agbac verify`: verify an access token and make the dual-subject decision. */
 import { AgbacError, CLAIM_MAPPINGS, formatPath, isRecord, type JsonRecord, KeyError, parseJwt, type Verification, type VerificationKeys } from '../core';
 import { connectOrg, type HumanPolicy, remoteKeySet, verifyLive } from '../okta';
-import { caOption, managementCredential, requireOption, timeoutOption } from './okta-options';
+import { caOption, managementCredential, ORG_OPTIONS, requireOption, timeoutOption } from './okta-options';
 import { type Command, CommandError, EXIT, formatOption, intOption, type Io, json, nowOption, parse, profileOption, readToken, UsageError } from './common';
 import { keysFromFile } from './keys';
 
@@ -50,13 +50,7 @@ Exit status: 0 ALLOW, 1 DENY, 2 usage error.`,
       resource: { type: 'string' },
       'correlation-id': { type: 'string' },
       group: { type: 'string' },
-      'org-url': { type: 'string' },
-      'api-token-env': { type: 'string' },
-      'mgmt-client-id': { type: 'string' },
-      'mgmt-key': { type: 'string' },
-      'mgmt-kid': { type: 'string' },
-      ca: { type: 'string' },
-      timeout: { type: 'string' },
+      ...ORG_OPTIONS,
       'clock-skew': { type: 'string' },
       now: { type: 'string' },
       format: { type: 'string' },

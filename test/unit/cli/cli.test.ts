@@ -1,34 +1,18 @@
 /** The bundled `agbac` executable end to end: output contracts and exit codes. */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { compactVerify, type CryptoKey, exportJWK, exportPKCS8, exportSPKI, generateKeyPair, importSPKI, SignJWT } from 'jose';
 import type { Log } from 'sarif';
+import { agbac, ROOT, type Run } from './run-cli';
 import { goodToken, ISSUER, API_AUDIENCE, CLIENT_ID, USER_ID, goodAssertion, NOW } from '../fixtures';
 
-const ROOT = resolve(__dirname, '../../..');
-const CLI = join(ROOT, 'dist/cli.js');
 const AT_FIXTURE_TIME = ['--now', '2026-01-02T10:00:00Z'];
-
-interface Run { status: number | null; stdout: string; stderr: string }
-/** Runs the CLI without blocking this process (a test may serve HTTP to it meanwhile). */
-function agbac(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...options.env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', fail);
-    child.on('close', (status) => done({ status, stdout, stderr }));
-    child.stdin.end(options.input ?? '');
-  });
-}
 
 /** Errors are one line, never a stack trace. */
 function assertOneLineError(run: Run, status: number, pattern: RegExp): void {

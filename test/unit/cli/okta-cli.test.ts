@@ -1,30 +1,15 @@
 /** The Okta commands end to end against a sandbox, over HTTP and HTTPS: token, verify, doctor, provision, whois, demo. */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
 import { DEFAULT_IDS, type Sandbox, startSandbox } from '../../../src/sandbox';
 import { emptyOrgSeed } from '../okta/sandbox-helpers';
+import { agbac, ROOT } from './run-cli';
 
-const ROOT = resolve(__dirname, '../../..');
-const CLI = join(ROOT, 'dist/cli.js');
-
-interface Run { status: number | null; stdout: string; stderr: string }
-function agbac(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', fail);
-    child.on('close', (status) => done({ status, stdout, stderr }));
-    child.stdin.end();
-  });
-}
 
 before(() => {
   assert.equal(spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT }).status, 0, 'build');
@@ -51,10 +36,10 @@ for (const scheme of ['http', 'https'] as const) {
     ];
 
     it('token prints an access token carrying the human; json adds the decoded token', async () => {
-      const run = await agbac(tokenArgs(DEFAULT_IDS.alice), env);
+      const run = await agbac(tokenArgs(DEFAULT_IDS.alice), { env: env });
       assert.equal(run.status, 0, run.stderr);
       assert.deepEqual(decodeJwt(run.stdout.trim()).act, { sub: DEFAULT_IDS.alice, email: 'alice@corp.example.com', name: 'Alice Smith' });
-      const json = await agbac([...tokenArgs(DEFAULT_IDS.alice), '--format', 'json'], env);
+      const json = await agbac([...tokenArgs(DEFAULT_IDS.alice), '--format', 'json'], { env: env });
       const body = JSON.parse(json.stdout) as { token_type: string; decoded: { payload: { scp: string[] } } };
       assert.equal(body.token_type, 'Bearer');
       assert.deepEqual(body.decoded.payload.scp, ['finance.read']);
@@ -62,16 +47,16 @@ for (const scheme of ['http', 'https'] as const) {
     });
 
     it('token explains a refusal in one line (exit 1)', async () => {
-      const run = await agbac([...tokenArgs(DEFAULT_IDS.alice), '--audience-style', 'issuer'], env);
+      const run = await agbac([...tokenArgs(DEFAULT_IDS.alice), '--audience-style', 'issuer'], { env: env });
       assert.equal(run.status, 1);
       assert.match(run.stderr.trim(), /^agbac token: invalid_client: The audience claim for client_assertion must be the endpoint invoked for the request\. \(HTTP 401\)\. Set aud to the token endpoint/);
       assert.equal(run.stderr.trim().split('\n').length, 1);
     });
 
     it('verify finds the keys through the issuer and approves by group (ALLOW 0, DENY 1)', async () => {
-      const alice = (await agbac(tokenArgs(DEFAULT_IDS.alice), env)).stdout.trim();
-      const bob = (await agbac(tokenArgs(DEFAULT_IDS.bob), env)).stdout.trim();
-      const verify = (token: string) => agbac(['verify', token, '--issuer', sandbox.issuer, '--audience', DEFAULT_IDS.audience, '--scope', 'finance.read', '--group', 'FinanceUsers', ...org], env);
+      const alice = (await agbac(tokenArgs(DEFAULT_IDS.alice), { env: env })).stdout.trim();
+      const bob = (await agbac(tokenArgs(DEFAULT_IDS.bob), { env: env })).stdout.trim();
+      const verify = (token: string) => agbac(['verify', token, '--issuer', sandbox.issuer, '--audience', DEFAULT_IDS.audience, '--scope', 'finance.read', '--group', 'FinanceUsers', ...org], { env: env });
       const allowed = await verify(alice);
       assert.equal(allowed.status, 0, allowed.stdout + allowed.stderr);
       assert.match(allowed.stdout, /^ALLOW/);
@@ -81,20 +66,20 @@ for (const scheme of ['http', 'https'] as const) {
     });
 
     it('whois finds the user id', async () => {
-      const run = await agbac(['whois', 'alice@corp.example.com', ...org], env);
+      const run = await agbac(['whois', 'alice@corp.example.com', ...org], { env: env });
       assert.equal(run.status, 0, run.stderr);
       assert.match(run.stdout, /^00u123abc456xyz\s+ACTIVE\s+alice@corp\.example\.com\s+Alice Smith$/m);
-      assert.equal((await agbac(['whois', 'nobody@corp.example.com', ...org], env)).status, 1);
+      assert.equal((await agbac(['whois', 'nobody@corp.example.com', ...org], { env: env })).status, 1);
     });
 
     it('doctor passes on the guide\'s org (exit 0) and fails with the fix when a step is undone (exit 1)', async () => {
       const args = ['doctor', ...org, '--auth-server', sandbox.authServerId, '--client-id', sandbox.clientId, '--client-secret-env', 'AGENT_SECRET', '--audience', DEFAULT_IDS.audience, '--act-sub', DEFAULT_IDS.alice, '--group', 'FinanceUsers'];
-      const good = await agbac(args, env);
+      const good = await agbac(args, { env: env });
       assert.equal(good.status, 0, good.stdout + good.stderr);
       assert.match(good.stdout, /20 passed, 0 failed, 0 skipped/);
-      const json = JSON.parse((await agbac([...args, '--format', 'json'], env)).stdout) as { failed: number; checks: unknown[] };
+      const json = JSON.parse((await agbac([...args, '--format', 'json'], { env: env })).stdout) as { failed: number; checks: unknown[] };
       assert.equal(json.failed, 0);
-      const bad = await agbac([...args.slice(0, -1), 'Auditors'], env);
+      const bad = await agbac([...args.slice(0, -1), 'Auditors'], { env: env });
       assert.equal(bad.status, 1);
       assert.match(bad.stdout, /✗ The human is in Auditors: alice@corp\.example\.com is in Everyone, FinanceUsers\n\s+why: .+\n\s+fix: Add alice@corp\.example\.com to Auditors/);
     });
@@ -113,17 +98,17 @@ describe('agbac provision', () => {
     const keyFile = join(dir, 'agent.pem');
     const env = { OKTA_API_TOKEN: sandbox.apiToken };
     const base = ['provision', '--org-url', sandbox.orgUrl, '--api-token-env', 'OKTA_API_TOKEN', '--audience', DEFAULT_IDS.audience, '--key-out', keyFile, '--kid', 'agent-1'];
-    const plan = await agbac([...base, '--dry-run'], env);
+    const plan = await agbac([...base, '--dry-run'], { env: env });
     assert.equal(plan.status, 0, plan.stderr);
     assert.match(plan.stdout, /^Plan:\n {2}create server AGBAC-AS/);
-    const applied = await agbac([...base, '--format', 'json'], env);
+    const applied = await agbac([...base, '--format', 'json'], { env: env });
     assert.equal(applied.status, 0, applied.stderr);
     const result = JSON.parse(applied.stdout) as { authServerId: string; clientId: string; changes: unknown[] };
     assert.equal(result.changes.length, 6);
     assert.match(readFileSync(keyFile, 'utf8'), /^-----BEGIN PRIVATE KEY-----/);
-    const again = await agbac([...base, '--client-id', result.clientId], env);
+    const again = await agbac([...base, '--client-id', result.clientId], { env: env });
     assert.match(again.stdout, /^Nothing to change/);
-    const doctor = await agbac(['doctor', '--org-url', sandbox.orgUrl, '--api-token-env', 'OKTA_API_TOKEN', '--auth-server', result.authServerId, '--client-id', result.clientId, '--key', keyFile, '--kid', 'agent-1', '--act-sub', DEFAULT_IDS.alice], env);
+    const doctor = await agbac(['doctor', '--org-url', sandbox.orgUrl, '--api-token-env', 'OKTA_API_TOKEN', '--auth-server', result.authServerId, '--client-id', result.clientId, '--key', keyFile, '--kid', 'agent-1', '--act-sub', DEFAULT_IDS.alice], { env: env });
     assert.equal(doctor.status, 0, doctor.stdout);
   });
 
@@ -131,12 +116,12 @@ describe('agbac provision', () => {
     const missing = await agbac(['provision', '--org-url', sandbox.orgUrl, '--audience', DEFAULT_IDS.audience]);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /give a Management API credential/);
-    const noAudience = await agbac(['provision', '--org-url', sandbox.orgUrl, '--api-token-env', 'X'], { X: 'y' });
+    const noAudience = await agbac(['provision', '--org-url', sandbox.orgUrl, '--api-token-env', 'X'], { env: { X: 'y' } });
     assert.equal(noAudience.status, 2);
   });
 
   it('reports a bad API token as Okta does', async () => {
-    const run = await agbac(['whois', 'alice@corp.example.com', '--org-url', sandbox.orgUrl, '--api-token-env', 'T'], { T: 'not-the-token' });
+    const run = await agbac(['whois', 'alice@corp.example.com', '--org-url', sandbox.orgUrl, '--api-token-env', 'T'], { env: { T: 'not-the-token' } });
     assert.equal(run.status, 1);
     assert.match(run.stderr, /E0000011 .*The API token is invalid, expired or revoked/);
   });
