@@ -1,4 +1,5 @@
 /** What every route of the sandbox shares. */
+import type { KeyRing } from './keys';
 import type { Org } from './org';
 
 export interface SandboxContext {
@@ -9,4 +10,6 @@ export interface SandboxContext {
   readonly acceptIssuerAudience: boolean;
   /** The Management API token (`Authorization: SSWS <token>`). */
   readonly apiToken: string;
+  /** The org authorization server's signing keys (separate from every custom server's). */
+  readonly orgKeys: KeyRing;
 }

@@ -28,6 +28,8 @@ export const OKTA_TEXT = {
   noDefaultScopes: "The authorization server resource does not have any configured default scopes, 'scope' must be provided.",
   policyFailed: 'Policy evaluation failed for this request, please check the policy configurations.',
   dpopMissing: 'The DPoP proof JWT header is missing.',
+  orgPrivateKeyJwt: 'Client Credentials requests to the Org Authorization Server must use the private_key_jwt token_endpoint_auth_method.',
+  insufficientScope: 'The access token provided does not contain the required scopes.',
 } as const;
 
 /** The sandbox's own wording where Okta's exact text is not known. */
@@ -88,13 +90,16 @@ export class ApiError extends AgbacError {
   readonly errorCode: string;
   readonly errorSummary: string;
   readonly causes: readonly string[];
+  /** Extra response headers, e.g. `WWW-Authenticate`. */
+  readonly headers: Readonly<Record<string, string>>;
 
-  constructor(status: number, errorCode: string, errorSummary: string, causes: readonly string[] = []) {
+  constructor(status: number, errorCode: string, errorSummary: string, causes: readonly string[] = [], headers: Readonly<Record<string, string>> = {}) {
     super(`ERR_OKTA_${errorCode}`, errorSummary);
     this.status = status;
     this.errorCode = errorCode;
     this.errorSummary = errorSummary;
     this.causes = causes;
+    this.headers = headers;
   }
 
   body(): ApiErrorBody {
@@ -115,6 +120,16 @@ export const apiErrors = {
   invalidToken: () => new ApiError(401, 'E0000011', 'Invalid token provided'),
   forbidden: (cause?: string) =>
     new ApiError(403, 'E0000006', 'You do not have permission to perform the requested action', cause ? [cause] : []),
+  /**
+   * 403 E0000006 for an OAuth access token without the route's scope, with the
+   * `WWW-Authenticate` header Okta sends (naming the scope and the resource path).
+   */
+  insufficientScope: (orgUrl: string, scope: string, resource: string) =>
+    new ApiError(403, 'E0000006', 'You do not have permission to perform the requested action', [], {
+      'WWW-Authenticate':
+        `Bearer authorization_uri="${orgUrl}/oauth2/v1/authorize", realm="${orgUrl}", scope="${scope}", ` +
+        `error="insufficient_scope", error_description="${OKTA_TEXT.insufficientScope}", resource="${resource}"`,
+    }),
   /** 400 E0000001; each cause is `"<field>: <problem>"`. */
   validation: (field: string, causes: readonly string[]) => new ApiError(400, 'E0000001', `Api validation failed: ${field}`, causes),
   malformedBody: (cause: string, status = 400) => new ApiError(status, 'E0000003', 'The request body was not well-formed.', [cause]),

@@ -125,7 +125,7 @@ export function errorReply(error: unknown, log?: (line: string) => void): Reply 
   if (error instanceof OAuthError) {
     return { status: error.status, body: error.body(), headers: { 'Cache-Control': 'no-store', Pragma: 'no-cache' } };
   }
-  if (error instanceof ApiError) return { status: error.status, body: error.body() };
+  if (error instanceof ApiError) return { status: error.status, body: error.body(), headers: error.headers };
   if (error instanceof BodyReadError) return { status: 400, body: apiErrors.malformedBody(error.message).body() };
   log?.(`internal error: ${messageOf(error)}`);
   return { status: 500, body: apiErrors.internal().body() };

@@ -13,6 +13,7 @@ export const ID_PREFIX = {
   rule: '0pr',
   claim: 'ocl',
   scope: 'scp',
+  grant: 'oag',
 } as const;
 
 /** Uniformly random letters and digits. */

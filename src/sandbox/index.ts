@@ -1,7 +1,8 @@
 /**
- * The embedded Okta-compatible sandbox: a custom authorization server (token endpoint, keys,
- * discovery) and a Management API subset at Okta's paths, over node:http (or node:https with a
- * generated local CA), seeded with the setup guide's org.
+ * The embedded Okta-compatible sandbox: custom authorization servers (token endpoint, keys,
+ * discovery), the org authorization server (tokens with Okta API scopes for service apps) and a
+ * Management API subset (SSWS or those tokens) at Okta's paths, over node:http (or node:https
+ * with a generated local CA), seeded with the setup guide's org.
  *
  * @example
  * const sandbox = await startSandbox();
@@ -17,7 +18,9 @@ import type { SandboxContext } from './context';
 import { SandboxError } from './errors';
 import { requestListener, Router } from './http';
 import { newApiToken } from './ids';
+import { KeyRing } from './keys';
 import { addManagementRoutes } from './management';
+import { addOrgAuthorizationServerRoutes, orgTokenEndpointOf } from './org-authorization-server';
 import { buildOrg, defaultSeed, parseSeed } from './seed';
 import { issuerOf } from './views';
 
@@ -53,6 +56,10 @@ export interface Sandbox {
   readonly tokenEndpoint: string;
   readonly jwksUri: string;
   readonly metadataUrl: string;
+  /** The org authorization server's token endpoint, `{orgUrl}/oauth2/v1/token` (Okta API scopes, private_key_jwt). */
+  readonly orgTokenEndpoint: string;
+  /** The org authorization server's keys, `{orgUrl}/oauth2/v1/keys`. */
+  readonly orgJwksUri: string;
   /** The first app's client id. */
   readonly clientId: string;
   readonly clientSecret: string;
@@ -82,9 +89,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const apiToken = options.apiToken ?? newApiToken();
 
   let orgUrl = '';
-  const context: SandboxContext = { org, orgUrl: () => orgUrl, acceptIssuerAudience: options.acceptIssuerAudience ?? false, apiToken };
+  const orgKeys = await KeyRing.create(now());
+  const context: SandboxContext = { org, orgUrl: () => orgUrl, acceptIssuerAudience: options.acceptIssuerAudience ?? false, apiToken, orgKeys };
   const router = new Router();
   addAuthorizationServerRoutes(router, context);
+  addOrgAuthorizationServerRoutes(router, context);
   addManagementRoutes(router, context);
   const listener = requestListener(router, options.log);
 
@@ -111,6 +120,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     tokenEndpoint: `${issuer}/v1/token`,
     jwksUri: `${issuer}/v1/keys`,
     metadataUrl: `${issuer}/.well-known/oauth-authorization-server`,
+    orgTokenEndpoint: orgTokenEndpointOf(orgUrl),
+    orgJwksUri: `${orgUrl}/oauth2/v1/keys`,
     clientId: firstApp.clientId,
     clientSecret: firstApp.clientSecret,
     apiToken,

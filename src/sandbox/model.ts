@@ -33,6 +33,32 @@ export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
 
 export const APPLICATION_TYPES = ['service', 'web', 'native', 'browser'] as const;
 
+/**
+ * The Okta API scopes the sandbox knows: what the org authorization server issues and the
+ * Management API checks, by resource family (`read` for GET, `manage` for everything).
+ */
+export const OKTA_API_SCOPES = [
+  'okta.authorizationServers.read',
+  'okta.authorizationServers.manage',
+  'okta.apps.read',
+  'okta.apps.manage',
+  'okta.appGrants.read',
+  'okta.appGrants.manage',
+  'okta.users.read',
+  'okta.users.manage',
+  'okta.groups.read',
+  'okta.groups.manage',
+] as const;
+export type OktaApiScope = (typeof OKTA_API_SCOPES)[number];
+
+/** An Okta API scope granted to an app (`/api/v1/apps/{appId}/grants`), for the org authorization server. */
+export interface GrantRecord {
+  id: string;
+  scopeId: OktaApiScope;
+  created: string;
+  lastUpdated: string;
+}
+
 export interface ScopeRecord {
   id: string;
   name: string;
@@ -122,6 +148,8 @@ export interface AppRecord {
   pkceRequired: boolean;
   /** `settings.oauthClient.dpop_bound_access_tokens`: token requests must carry a DPoP proof. */
   dpopBound: boolean;
+  /** Okta API scopes granted to the app (the org authorization server issues only these). */
+  grants: GrantRecord[];
   created: string;
   lastUpdated: string;
 }

@@ -10,7 +10,9 @@ import type {
   AppRecord,
   AuthServerRecord,
   ClaimRecord,
+  GrantRecord,
   GroupRecord,
+  OktaApiScope,
   PolicyRecord,
   RuleRecord,
   ScopeRecord,
@@ -137,6 +139,7 @@ export class Org {
       id,
       clientId: fields.clientId ?? id,
       clientSecret: fields.clientSecret ?? newClientSecret(),
+      grants: [],
       created,
       lastUpdated: created,
     };
@@ -152,6 +155,14 @@ export class Org {
   clientIdTaken(clientId: string, exceptAppId?: string): boolean {
     const app = this.appByClientId(clientId);
     return app !== undefined && app.id !== exceptAppId;
+  }
+
+  /** Grants an Okta API scope to an app (the caller checks it is not granted yet). */
+  addGrant(app: AppRecord, scopeId: OktaApiScope, id = newId(ID_PREFIX.grant)): GrantRecord {
+    const created = this.timestamp();
+    const grant: GrantRecord = { id, scopeId, created, lastUpdated: created };
+    app.grants.push(grant);
+    return grant;
   }
 
   // ---------------------------------------------------------------- users and groups

@@ -12,7 +12,8 @@
  *                      "rules": [{ "name", "conditions": { "grantTypes": { "include": [..] }, "scopes": { "include": ["*"] } },
  *                                  "actions": { "token": { "accessTokenLifetimeMinutes": 60 } } }] }] }],
  *   "apps": [{ "label", "credentials": { "oauthClient": { "client_id", "client_secret", "token_endpoint_auth_method" } },
- *              "settings": { "oauthClient": { "grant_types": [..], "application_type": "service", "jwks": { "keys": [..] } } } }],
+ *              "settings": { "oauthClient": { "grant_types": [..], "application_type": "service", "jwks": { "keys": [..] } } },
+ *              "grantedScopes": ["okta.users.read", ..] }],   (the sandbox's convenience: Okta API scopes granted to the app)
  *   "users": [{ "id", "status", "profile": { "firstName", "lastName", "email", "login" } }],
  *   "groups": [{ "id", "profile": { "name", "description" }, "members": [user ids or logins] }] }
  * ```
@@ -37,7 +38,7 @@ import {
   type RuleFields,
   type UserFields,
 } from './shapes';
-import type { ClaimRecord, ScopeRecord } from './model';
+import { type ClaimRecord, OKTA_API_SCOPES, type OktaApiScope, type ScopeRecord } from './model';
 
 /** The ids of the default seed, for demos and tests. */
 export const DEFAULT_IDS = {
@@ -151,9 +152,14 @@ interface ServerPlan extends Planned<AuthServerFields> {
 }
 
 /** A checked seed, ready to build. */
+interface AppPlan extends Planned<AppFields> {
+  /** Okta API scopes granted to the app (`grantedScopes`). */
+  readonly grants: readonly OktaApiScope[];
+}
+
 export interface SeedPlan {
   readonly servers: readonly ServerPlan[];
-  readonly apps: readonly Planned<AppFields>[];
+  readonly apps: readonly AppPlan[];
   readonly users: readonly Planned<UserFields>[];
   readonly groups: readonly (Planned<{ name: string; description: string }> & { readonly members: readonly string[] })[];
 }
@@ -172,7 +178,11 @@ export function parseSeed(document: unknown): SeedPlan {
   }
   const ids = new IdCheck(root);
 
-  const apps = root.items('apps').map((reader) => ({ id: ids.take(reader, ID_PREFIX.app), fields: readApp(reader, { seed: true }) }));
+  const apps = root.items('apps').map((reader) => ({
+    id: ids.take(reader, ID_PREFIX.app),
+    fields: readApp(reader, { seed: true }),
+    grants: reader.strings('grantedScopes', { allowed: OKTA_API_SCOPES }) as OktaApiScope[],
+  }));
   if (!apps.length) root.problem('must list at least one app (the agent)', 'apps');
   const clientIds = new Set<string>();
   apps.forEach((app, index) => {
@@ -265,7 +275,8 @@ export async function buildOrg(plan: SeedPlan, options: { now: () => number; cli
   const org = new Org(options.now);
   plan.apps.forEach((app, index) => {
     const fields = index === 0 && options.clientSecret !== undefined ? { ...app.fields, clientSecret: options.clientSecret } : app.fields;
-    org.addApp(fields, app.id);
+    const record = org.addApp(fields, app.id);
+    for (const scope of app.grants) org.addGrant(record, scope);
   });
   for (const server of plan.servers) {
     const record = await org.addAuthServer(server.fields, server.id);

@@ -133,7 +133,7 @@ export function readRule(reader: Reader): RuleFields {
   };
 }
 
-export type AppFields = Omit<AppRecord, 'id' | 'created' | 'lastUpdated' | 'clientId' | 'clientSecret' | 'status'> & {
+export type AppFields = Omit<AppRecord, 'id' | 'created' | 'lastUpdated' | 'clientId' | 'clientSecret' | 'status' | 'grants'> & {
   clientId: string | undefined;
   clientSecret: string | undefined;
   status: LifecycleStatus;

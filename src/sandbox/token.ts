@@ -9,7 +9,7 @@ import { authenticateClient } from './client-auth';
 import type { SandboxContext } from './context';
 import { apiErrors, grantList, invalidRequest, OAuthError, OKTA_TEXT, SANDBOX_TEXT } from './errors';
 import { parseForm } from './form';
-import { BodyTooLargeError, type Handler, mediaType, readBody } from './http';
+import { BodyTooLargeError, type Handler, mediaType, readBody, type Reply } from './http';
 import { newAccessTokenId } from './ids';
 import { type AppRecord, type AuthServerRecord, KNOWN_GRANT_TYPES } from './model';
 import { evaluatePolicies } from './policy';
@@ -38,10 +38,7 @@ export function tokenEndpoint(context: SandboxContext): Handler {
       now,
     });
     const { app } = client;
-    if (app.dpopBound) {
-      const proof = req.headers.dpop;
-      throw new OAuthError(400, 'invalid_dpop_proof', proof ? SANDBOX_TEXT.dpopUnsupported : OKTA_TEXT.dpopMissing);
-    }
+    checkDpop(app, req);
     checkGrantType(form.get('grant_type'), app);
     const scopes = requestedScopes(form.get('scope'), server);
     const match = evaluatePolicies(server, { clientId: app.clientId, grantType: 'client_credentials', scopes });
@@ -62,16 +59,30 @@ export function tokenEndpoint(context: SandboxContext): Handler {
       sub: app.clientId,
       ...customClaims(server.claims, { app, assertion: client.assertion, scopes }),
     };
-    const accessToken = await server.keys.sign(payload);
-    return {
-      status: 200,
-      body: { token_type: 'Bearer', expires_in: lifetime, access_token: accessToken, scope: scopes.join(' ') },
-      headers: { 'Cache-Control': 'no-store', Pragma: 'no-cache' },
-    };
+    return tokenAnswer(await server.keys.sign(payload), lifetime, scopes);
   };
 }
 
-async function readForm(req: IncomingMessage): Promise<Map<string, string>> {
+/** The token endpoint's 200 answer: `{token_type, expires_in, access_token, scope}`, not cacheable. */
+export function tokenAnswer(accessToken: string, lifetime: number, scopes: readonly string[]): Reply {
+  return {
+    status: 200,
+    body: { token_type: 'Bearer', expires_in: lifetime, access_token: accessToken, scope: scopes.join(' ') },
+    headers: { 'Cache-Control': 'no-store', Pragma: 'no-cache' },
+  };
+}
+
+/**
+ * An app with `dpop_bound_access_tokens` gets no token (the sandbox does not validate proofs).
+ * Other apps may send a `DPoP` header, which is ignored (the Okta SDK always sends one).
+ */
+export function checkDpop(app: AppRecord, req: IncomingMessage): void {
+  if (!app.dpopBound) return;
+  throw new OAuthError(400, 'invalid_dpop_proof', req.headers.dpop ? SANDBOX_TEXT.dpopUnsupported : OKTA_TEXT.dpopMissing);
+}
+
+/** The token request's form: `application/x-www-form-urlencoded`, at most 64 KiB. */
+export async function readForm(req: IncomingMessage): Promise<Map<string, string>> {
   if (mediaType(req) !== 'application/x-www-form-urlencoded') throw invalidRequest(SANDBOX_TEXT.formContentType);
   try {
     return parseForm(await readBody(req, FORM_LIMIT_BYTES));
@@ -82,13 +93,14 @@ async function readForm(req: IncomingMessage): Promise<Map<string, string>> {
 }
 
 /** The token endpoint URL as this request reached it (scheme, Host header, path). */
-function invokedEndpoint(req: IncomingMessage): string {
+export function invokedEndpoint(req: IncomingMessage): string {
   const scheme = 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';
   const path = (req.url ?? '').split('?')[0] ?? '';
   return `${scheme}://${req.headers.host ?? ''}${path}`;
 }
 
-function checkGrantType(grantType: string | undefined, app: AppRecord): void {
+/** The grant type must be given, known, issued by the sandbox (client_credentials) and one of the app's. */
+export function checkGrantType(grantType: string | undefined, app: AppRecord): void {
   const configured = grantList(app.grantTypes);
   if (!grantType) throw invalidRequest(`The token request must specify a 'grant_type'. Valid values: ${configured}`);
   if (!(KNOWN_GRANT_TYPES as readonly string[]).includes(grantType) || (app.grantTypes.includes(grantType) && grantType !== 'client_credentials')) {

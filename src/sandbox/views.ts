@@ -1,6 +1,6 @@
 /** The Management API's JSON for each record, in Okta's shapes (with `_links`). */
 import type { SigningKey } from './keys';
-import type { AppRecord, AuthServerRecord, ClaimRecord, GroupRecord, PolicyRecord, RuleRecord, ScopeRecord, UserRecord } from './model';
+import type { AppRecord, AuthServerRecord, ClaimRecord, GrantRecord, GroupRecord, PolicyRecord, RuleRecord, ScopeRecord, UserRecord } from './model';
 
 type Json = Record<string, unknown>;
 
@@ -213,6 +213,27 @@ export function appJson(orgUrl: string, app: AppRecord): Json {
 }
 
 /** A user. */
+/** An Okta API scope grant of an app (`OAuth2ScopeConsentGrant`); its issuer is the org URL. */
+export function grantJson(orgUrl: string, app: AppRecord, grant: GrantRecord): Json {
+  const appUrl = `${orgUrl}/api/v1/apps/${app.id}`;
+  return {
+    id: grant.id,
+    status: 'ACTIVE',
+    created: grant.created,
+    lastUpdated: grant.lastUpdated,
+    issuer: orgUrl,
+    clientId: app.clientId,
+    scopeId: grant.scopeId,
+    source: 'ADMIN',
+    _embedded: { scope: { id: grant.scopeId } },
+    _links: {
+      app: href(appUrl, { title: app.label }),
+      self: href(`${appUrl}/grants/${grant.id}`, { hints: { allow: ['GET', 'DELETE'] } }),
+      client: href(`${orgUrl}/oauth2/v1/clients/${app.clientId}`, { title: app.label }),
+    },
+  };
+}
+
 export function userJson(orgUrl: string, user: UserRecord): Json {
   return {
     id: user.id,

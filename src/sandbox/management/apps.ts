@@ -10,6 +10,7 @@ import type { Handler, RequestContext, Router } from '../http';
 import type { AppRecord } from '../model';
 import { readApp } from '../shapes';
 import { appJson } from '../views';
+import type { Guard } from './auth';
 import { fieldProblem, ok, page, readJson, validate } from './common';
 
 type Route = (context: SandboxContext) => Handler;
@@ -92,8 +93,8 @@ const lifecycle = (status: 'ACTIVE' | 'INACTIVE'): Route => (context) => (reques
   return ok({});
 };
 
-/** Adds the routes under `/api/v1/apps`, each wrapped (with the API token check). */
-export function addAppRoutes(router: Router, context: SandboxContext, wrap: (handler: Handler) => Handler): void {
+/** Adds the routes under `/api/v1/apps`, each behind the guard (authentication and scope). */
+export function addAppRoutes(router: Router, context: SandboxContext, guard: Guard): void {
   const routes: [string, string, Route][] = [
     ['GET', '', listApps],
     ['POST', '', createApp],
@@ -102,6 +103,9 @@ export function addAppRoutes(router: Router, context: SandboxContext, wrap: (han
     ['POST', '/:appId/lifecycle/activate', lifecycle('ACTIVE')],
     ['POST', '/:appId/lifecycle/deactivate', lifecycle('INACTIVE')],
   ];
-  for (const [method, path, route] of routes) router.add(method, `/api/v1/apps${path}`, wrap(route(context)));
+  for (const [method, path, route] of routes) {
+    const pattern = `/api/v1/apps${path}`;
+    router.add(method, pattern, guard(method, pattern, route(context)));
+  }
 }
 

@@ -9,6 +9,7 @@ import type { Handler, RequestContext, Router } from '../http';
 import type { AuthServerRecord, PolicyRecord } from '../model';
 import { readAuthServer, readClaim, readPolicy, readRule, readScope } from '../shapes';
 import { authServerJson, claimJson, keyJson, policyJson, ruleJson, scopeJson } from '../views';
+import type { Guard } from './auth';
 import { fieldProblem, noContent, ok, page, readJson, validate } from './common';
 
 type Route = (context: SandboxContext) => Handler;
@@ -317,7 +318,10 @@ export const AUTH_SERVER_ROUTES: readonly (readonly [string, string, Route])[] =
   ['POST', '/:authServerId/policies/:policyId/rules/:ruleId/lifecycle/deactivate', ruleLifecycle('INACTIVE')],
 ];
 
-/** Adds the routes under `/api/v1/authorizationServers`, each wrapped (with the API token check). */
-export function addAuthServerRoutes(router: Router, context: SandboxContext, wrap: (handler: Handler) => Handler): void {
-  for (const [method, path, route] of AUTH_SERVER_ROUTES) router.add(method, `/api/v1/authorizationServers${path}`, wrap(route(context)));
+/** Adds the routes under `/api/v1/authorizationServers`, each behind the guard (authentication and scope). */
+export function addAuthServerRoutes(router: Router, context: SandboxContext, guard: Guard): void {
+  for (const [method, path, route] of AUTH_SERVER_ROUTES) {
+    const pattern = `/api/v1/authorizationServers${path}`;
+    router.add(method, pattern, guard(method, pattern, route(context)));
+  }
 }

@@ -1,14 +1,12 @@
 /**
- * What every Management API route shares: SSWS authentication, JSON bodies (bounded, checked,
+ * What every Management API route shares (authentication is in `auth.ts`): JSON bodies (bounded, checked,
  * errors in Okta's shape), validation answers (E0000001 with one cause per problem) and `Link`
  * pagination with `limit` and `after`.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { parse as parseJsonc, type ParseError, printParseErrorCode } from 'jsonc-parser';
-import type { SandboxContext } from '../context';
 import { apiErrors } from '../errors';
-import { BodyTooLargeError, type Handler, mediaType, readBody, type Reply } from '../http';
+import { BodyTooLargeError, mediaType, readBody, type Reply } from '../http';
 import { describeProblem, Reader } from '../reader';
 
 /** JSON bodies larger than this are refused (413). */
@@ -17,21 +15,6 @@ export const JSON_LIMIT_BYTES = 1024 * 1024;
 /** Okta's page sizes: 200 by default and at most. */
 const DEFAULT_LIMIT = 200;
 const MAX_LIMIT = 200;
-
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
-}
-
-/** Wraps a handler with `Authorization: SSWS <token>`; anything else answers 401 E0000011. */
-export function withApiToken(context: SandboxContext, handler: Handler): Handler {
-  const expected = digest(context.apiToken);
-  return (request) => {
-    const header = request.req.headers.authorization ?? '';
-    const match = /^SSWS\s+(\S+)\s*$/i.exec(header);
-    if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) throw apiErrors.invalidToken();
-    return handler(request);
-  };
-}
 
 /** Reads a JSON request body: `Content-Type: application/json`, at most 1 MiB, well-formed. */
 export async function readJson(req: IncomingMessage): Promise<unknown> {

@@ -10,6 +10,7 @@ import type { Handler, RequestContext, Router } from '../http';
 import type { GroupRecord, UserRecord } from '../model';
 import { readGroup, readUser } from '../shapes';
 import { groupJson, userJson } from '../views';
+import type { Guard } from './auth';
 import { fieldProblem, noContent, ok, page, readJson, validate } from './common';
 
 type Route = (context: SandboxContext) => Handler;
@@ -123,8 +124,8 @@ const membership = (member: boolean): Route => (context) => (request) => {
   return noContent();
 };
 
-/** Adds the routes under `/api/v1/users` and `/api/v1/groups`, each wrapped (with the API token check). */
-export function addDirectoryRoutes(router: Router, context: SandboxContext, wrap: (handler: Handler) => Handler): void {
+/** Adds the routes under `/api/v1/users` and `/api/v1/groups`, each behind the guard (authentication and scope). */
+export function addDirectoryRoutes(router: Router, context: SandboxContext, guard: Guard): void {
   const routes: [string, string, Route][] = [
     ['GET', '/api/v1/users', listUsers],
     ['POST', '/api/v1/users', createUser],
@@ -137,5 +138,5 @@ export function addDirectoryRoutes(router: Router, context: SandboxContext, wrap
     ['PUT', '/api/v1/groups/:groupId/users/:userId', membership(true)],
     ['DELETE', '/api/v1/groups/:groupId/users/:userId', membership(false)],
   ];
-  for (const [method, path, route] of routes) router.add(method, path, wrap(route(context)));
+  for (const [method, path, route] of routes) router.add(method, path, guard(method, path, route(context)));
 }
