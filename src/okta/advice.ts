@@ -101,6 +101,15 @@ const ENTRIES: readonly Entry[] = [
     }),
   },
   {
+    error: 'invalid_client',
+    description: /client assertion is invalid/i,
+    advice: ({ clientId }) => ({
+      meaning: 'The server refused the assertion itself: usually an expired exp, an iat in the future, iss or sub not the client id, or an aud it does not expect.',
+      fix: `Build the assertion fresh (iat = now, exp = now + 300), with iss = sub = the client id${clientId ? ` (${clientId})` : ''} and aud = the token endpoint; \`agbac lint\` names what is wrong in a payload.`,
+      guideStep: 'Step 8.1',
+    }),
+  },
+  {
     error: 'invalid_scope',
     advice: ({ scopes }) => ({
       meaning: 'A requested scope does not exist on the authorization server, or no policy rule grants it.',

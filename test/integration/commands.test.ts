@@ -72,6 +72,20 @@ describe('commands', () => {
     assert.ok(codes.includes('AGBAC113'), codes.join(', '));
   });
 
+  it('Decode Token takes the token from the selection, else from the clipboard', async () => {
+    const notes = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(workspaceUri('payloads', 'notes.md')));
+    const start = notes.document.getText().indexOf('eyJraWQi');
+    const end = notes.document.getText().indexOf('c2lnbmF0dXJl') + 'c2lnbmF0dXJl'.length;
+    notes.selection = new vscode.Selection(notes.document.positionAt(start), notes.document.positionAt(end));
+    const fromSelection = await vscode.commands.executeCommand<vscode.TextDocument>('agbac.decodeToken');
+    assert.match(fromSelection?.getText() ?? '', /"jti": "AT\.abc123xyz789"/);
+    await closeAll();
+    const token = notes.document.getText(notes.selection);
+    await vscode.env.clipboard.writeText(`  ${token}\n`);
+    const fromClipboard = await vscode.commands.executeCommand<vscode.TextDocument>('agbac.decodeToken');
+    assert.match(fromClipboard?.getText() ?? '', /"cid": "0oa123abc456xyz"/);
+  });
+
   it('Decode Token reports a broken token in one message, and does not throw', async () => {
     const result = await vscode.commands.executeCommand('agbac.decodeToken', 'eyJhbGciOiJIUzI1NiJ9.eyJ+.sig');
     assert.equal(result, undefined);

@@ -65,6 +65,12 @@ for (const scheme of ['http', 'https'] as const) {
       assert.match(denied.stdout, /AGBAC115 The human "00u456def789uvw" is not approved: not a member of the group "FinanceUsers"/);
     });
 
+    it('provision finds the guide\'s org complete: nothing to change', async () => {
+      const run = await agbac(['provision', ...org, '--auth-server', sandbox.authServerId, '--client-id', sandbox.clientId, '--audience', DEFAULT_IDS.audience, '--dry-run'], { env });
+      assert.equal(run.status, 0, run.stderr);
+      assert.match(run.stdout, /^Nothing to change: the org already matches the guide\./);
+    });
+
     it('whois finds the user id', async () => {
       const run = await agbac(['whois', 'alice@corp.example.com', ...org], { env: env });
       assert.equal(run.status, 0, run.stderr);

@@ -193,13 +193,14 @@ describe('adviceFor', () => {
     ['invalid_client', 'The audience claim for client_assertion must be the endpoint invoked for the request.'],
     ['invalid_client', 'The client_assertion token has already been used.'],
     ['invalid_client', 'Client authentication failed. Either the client or the client credentials are invalid.'],
+    ['invalid_client', 'The client assertion is invalid.'],
     ['invalid_scope', 'One or more scopes are not configured for the authorization server resource.'],
     ['unauthorized_client', 'The client is not authorized to use the provided grant type. Configured grant types: [authorization_code].'],
     ['access_denied', 'Policy evaluation failed for this request, please check the policy configurations.'],
     ['invalid_dpop_proof', 'The DPoP proof JWT header is missing.'],
     ['invalid_request', 'Cannot supply multiple client credentials. Use one of the following: credentials in the Authorization header, credentials in the post body, or the client_assertion in the post body.'],
   ];
-  it('has specific advice for every error of Okta\'s token endpoint, each different', () => {
+  it('has specific advice for every error of Okta\'s token endpoint and the guide\'s troubleshooting, each different', () => {
     const fixes = rows.map(([error, description]) => adviceFor(error, description).fix);
     for (const fix of fixes) assert.doesNotMatch(fix, /agbac doctor/, 'not the generic fallback');
     assert.equal(new Set(fixes).size, rows.length);
