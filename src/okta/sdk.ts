@@ -97,6 +97,10 @@ function surfacingExecutor(sdk: OktaSdk, options: ManagementOptions) {
   return new SurfacingExecutor({ requestTimeout: options.timeoutMs ?? 15_000, maxRetries: 2 });
 }
 
+/**
+ * The real reason the SDK's own token request failed. The error carries no HTTP status on purpose:
+ * the SDK retries a 401 once more, which would only repeat the same refused request.
+ */
 async function tokenFailure(response: SdkResponse, url: string): Promise<ManagementError> {
   const text = await response.clone().text();
   let body: unknown;
@@ -107,10 +111,13 @@ async function tokenFailure(response: SdkResponse, url: string): Promise<Managem
   }
   const error = isRecord(body) && typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
   const description = isRecord(body) && typeof body.error_description === 'string' ? body.error_description : undefined;
-  const advice = adviceFor(error, description, {});
+  const fix =
+    error === 'invalid_scope'
+      ? 'Grant the Okta API scopes to the service app (its Okta API Scopes tab, or POST /api/v1/apps/{appId}/grants): ' + MANAGEMENT_SCOPES.join(', ') + '.'
+      : adviceFor(error, description, {}).fix;
   return new ManagementError(
-    `the Management API service app could not get a token from ${url}: ${error}${description ? `: ${description}` : ''}. ${advice.fix}`,
-    response.status,
+    `the Management API service app could not get a token from ${url} (HTTP ${response.status}): ${error}${description ? `: ${description.replace(/\.\s*$/, '')}` : ''}. ${fix}`,
+    undefined,
     error,
   );
 }
