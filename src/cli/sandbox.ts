@@ -99,6 +99,7 @@ function describe(sandbox: Sandbox, options: { defaultSeed: boolean; acceptIssue
     ['Client id', sandbox.clientId],
     ['Client secret', sandbox.clientSecret],
     ['Management API token', sandbox.apiToken],
+    ['Org token endpoint', sandbox.orgTokenEndpoint],
   ];
   if (sandbox.caFile) rows.push(['CA file', sandbox.caFile]);
   const width = Math.max(...rows.map(([label]) => label.length)) + 1;
