@@ -3,6 +3,7 @@
  * clear message; none throws into VS Code.
  */
 import { parse as parseJsonc, type ParseError, printParseErrorCode } from 'jsonc-parser';
+import type { JWK } from 'jose';
 import * as vscode from 'vscode';
 import {
   AgbacError,
@@ -131,11 +132,21 @@ function payloadOf(document: vscode.TextDocument): JsonRecord {
   return value;
 }
 
+/** A stored private key: PEM text, or a JWK as JSON. */
+function storedKey(text: string, connection: string): string | JWK {
+  if (!text.trim().startsWith('{')) return text;
+  try {
+    return JSON.parse(text) as JWK;
+  } catch {
+    throw new UserFacingError(`the private key stored for "${connection}" is neither PEM nor valid JSON: set it again (AGBAC: Set Secret or Key)`);
+  }
+}
+
 async function signingCredential(services: CommandServices, connection: Connection | undefined): Promise<SigningCredential | undefined> {
   if (connection) {
     if (connection.authMethod === 'private_key_jwt') {
       const key = await services.secrets.get(connection, 'privateKey');
-      if (key) return { kind: 'private-key', key: key.trim().startsWith('{') ? (JSON.parse(key) as never) : key, ...(connection.kid ? { kid: connection.kid } : {}) };
+      if (key) return { kind: 'private-key', key: storedKey(key, connection.name), ...(connection.kid ? { kid: connection.kid } : {}) };
     } else {
       const secret = await services.secrets.get(connection, 'clientSecret');
       if (secret) return { kind: 'secret', secret };
