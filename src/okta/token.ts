@@ -3,7 +3,7 @@
  * assertion for every attempt (so a retry never replays a jti), bounded retries on 429 and 5xx,
  * DPoP when the app demands it, and every refusal explained.
  */
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK, SignJWT, type CryptoKey } from 'jose';
+import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import {
   AgbacError,
   type AudienceStyle,
@@ -205,11 +205,6 @@ class DpopState {
   static async create(): Promise<DpopState> {
     const { privateKey, publicKey } = await generateKeyPair('ES256');
     return new DpopState(privateKey, await exportJWK(publicKey));
-  }
-
-  /** The thumbprint that a DPoP-bound token's `cnf.jkt` names. */
-  thumbprint(): Promise<string> {
-    return calculateJwkThumbprint(this.publicJwk);
   }
 
   proof(url: string, now: number): Promise<string> {
