@@ -44,7 +44,7 @@ describe('agbac', () => {
   it('prints help for itself and every command', async () => {
     const overview = await agbac(['--help']);
     assert.equal(overview.status, 0);
-    for (const command of ['lint', 'decode', 'sign', 'verify', 'explain']) {
+    for (const command of ['lint', 'decode', 'sign', 'token', 'verify', 'doctor', 'provision', 'whois', 'sandbox', 'demo', 'explain']) {
       assert.match(overview.stdout, new RegExp(`\\n  ${command} `));
       const help = await agbac([command, '--help']);
       assert.equal(help.status, 0);
