@@ -75,11 +75,13 @@ function assertAlgorithm(alg: string, method: AuthMethod): void {
 async function importPrivateKey(input: string | JWK, alg: string | undefined): Promise<{ key: CryptoKey; alg: string }> {
   if (typeof input === 'string') {
     const pem = input.trim();
-    if (/^-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(pem) && !pem.startsWith('-----BEGIN PRIVATE KEY-----')) {
-      throw new SigningError('the key is PKCS#1/SEC1 PEM; convert it to PKCS#8 ("-----BEGIN PRIVATE KEY-----"), e.g. openssl pkcs8 -topk8 -nocrypt');
+    // PEM labels: "PRIVATE KEY" is PKCS#8; "RSA PRIVATE KEY" and "EC PRIVATE KEY" are PKCS#1 and SEC1.
+    const label = /^-{5}BEGIN ([A-Z ]+)-{5}/.exec(pem)?.[1];
+    if (label === 'RSA PRIVATE KEY' || label === 'EC PRIVATE KEY') {
+      throw new SigningError(`the key is ${label === 'RSA PRIVATE KEY' ? 'PKCS#1' : 'SEC1'} PEM; convert it to PKCS#8, e.g. openssl pkcs8 -topk8 -nocrypt`);
     }
-    if (!pem.startsWith('-----BEGIN PRIVATE KEY-----')) {
-      throw new SigningError('the key must be a PKCS#8 PEM private key ("-----BEGIN PRIVATE KEY-----") or a private JWK');
+    if (label !== 'PRIVATE KEY') {
+      throw new SigningError('the key must be a PKCS#8 PEM private key (label PRIVATE KEY) or a private JWK');
     }
     for (const candidate of alg ? [alg] : ['RS256', 'ES256', 'ES384', 'ES512']) {
       try {

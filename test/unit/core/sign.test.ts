@@ -90,7 +90,9 @@ describe('signAssertion', () => {
 
   it('explains unusable keys', async () => {
     const pkcs1 = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
-    await assert.rejects(signAssertion(payload, { kind: 'private-key', key: pkcs1 }), /PKCS#1\/SEC1 PEM; convert it to PKCS#8/);
+    await assert.rejects(signAssertion(payload, { kind: 'private-key', key: pkcs1 }), /the key is PKCS#1 PEM; convert it to PKCS#8/);
+    const sec1 = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'sec1', format: 'pem' }) as string;
+    await assert.rejects(signAssertion(payload, { kind: 'private-key', key: sec1 }), /the key is SEC1 PEM; convert it to PKCS#8/);
     await assert.rejects(signAssertion(payload, { kind: 'private-key', key: 'not a key' }), /must be a PKCS#8 PEM/);
     const publicJwk = await exportJWK((await generateKeyPair('ES256', { extractable: true })).publicKey);
     await assert.rejects(signAssertion(payload, { kind: 'private-key', key: publicJwk }), /public key; signing needs the private key/);
