@@ -3,16 +3,14 @@
  * rules, and the human approved by an allow-list or by membership of an Okta group.
  */
 import {
-  type ClaimMapping,
   type HumanApproval,
-  type JsonRecord,
   OKTA_MAPPING,
   parseJwt,
-  type ProfileName,
   subjectsOf,
   type Verification,
   type VerificationKeys,
   verifyAccessToken,
+  type VerifyOptions,
 } from '../core';
 import { discover } from './discovery';
 import { remoteKeySet } from './jwks';
@@ -23,23 +21,13 @@ export type HumanPolicy =
   | { readonly kind: 'allow-list'; readonly ids: readonly string[] }
   | { readonly kind: 'okta-group'; readonly group: string; readonly org: OrgApi };
 
-export interface LiveVerifyOptions {
+/** The core's verification options, with the keys optional (found through the issuer) and the human approved by policy. */
+export interface LiveVerifyOptions extends Omit<VerifyOptions, 'keys' | 'humanApproval'> {
   readonly issuer: string;
   readonly audience: string;
   /** Keys to use instead of discovering the issuer's. */
   readonly keys?: VerificationKeys;
-  readonly requiredScopes?: readonly string[];
-  readonly approvedAgents?: readonly string[];
   readonly human?: HumanPolicy;
-  readonly expectedActor?: JsonRecord;
-  readonly profile?: ProfileName;
-  readonly mapping?: ClaimMapping;
-  readonly algorithms?: readonly string[];
-  readonly clockSkewSeconds?: number;
-  readonly action?: string;
-  readonly resource?: string;
-  readonly correlationId?: string;
-  readonly now: number;
   readonly ca?: string;
   readonly timeoutMs?: number;
 }
@@ -61,23 +49,8 @@ export async function issuerKeys(issuer: string, options: { ca?: string; timeout
 /** Verifies and decides. Network and Management API failures reject: the caller fails closed. */
 export async function verifyLive(token: string, options: LiveVerifyOptions): Promise<Verification> {
   const keys = options.keys ?? (await issuerKeys(options.issuer, { ca: options.ca, timeoutMs: options.timeoutMs }));
-  return verifyAccessToken(token, {
-    keys,
-    issuer: options.issuer,
-    audience: options.audience,
-    requiredScopes: options.requiredScopes,
-    approvedAgents: options.approvedAgents,
-    humanApproval: await humanApproval(token, options),
-    expectedActor: options.expectedActor,
-    profile: options.profile,
-    mapping: options.mapping,
-    algorithms: options.algorithms,
-    clockSkewSeconds: options.clockSkewSeconds,
-    action: options.action,
-    resource: options.resource,
-    correlationId: options.correlationId,
-    now: options.now,
-  });
+  const { human: _human, ca: _ca, timeoutMs: _timeout, ...core } = options;
+  return verifyAccessToken(token, { ...core, keys, humanApproval: await humanApproval(token, options) });
 }
 
 /** For group approval, the human's groups are looked up before the decision. */
