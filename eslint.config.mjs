@@ -9,7 +9,7 @@ const ioModules = [
 ].flatMap((name) => [name, `node:${name}`]);
 
 export default tseslint.config(
-  { ignores: ['dist/', 'out/', '.cache/', '.vscode-test/', 'node_modules/', '**/*.js', '**/*.mjs'] },
+  { ignores: ['dist/', 'out/', '.cache/', '.vscode-test/', 'node_modules/', 'typings/', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -29,25 +29,61 @@ export default tseslint.config(
     },
   },
   {
-    // The pure core: no editor, no I/O, no clock. Time, keys and configuration are parameters.
+    // The pure core: no editor, no I/O, no clock, no randomness. Time, ids, keys and configuration are parameters.
     files: ['src/core/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: ioModules.map((name) => ({ name, message: 'src/core is pure: no VS Code and no I/O.' })),
-        patterns: [{
-          group: ['**/okta', '**/okta/**', '**/sandbox', '**/sandbox/**', '**/vscode/**', '**/cli', '@okta/*'],
-          message: 'src/core imports only src/core and pure libraries.',
-        }],
+        patterns: [{ group: [...layerPatterns('oauth', 'okta', 'hook', 'sandbox', 'vscode', 'cli'), '@okta/*'], message: 'src/core imports only src/core and pure libraries.' }],
       }],
       'no-restricted-globals': ['error',
-        ...['fetch', 'XMLHttpRequest', 'WebSocket', 'process', 'Buffer', 'require', 'setTimeout', 'setInterval',
-          'localStorage', 'document', 'window', 'console'].map((name) => ({ name, message: 'src/core is pure: pass it in.' })),
+        ...['fetch', 'XMLHttpRequest', 'WebSocket', 'process', 'Buffer', 'require', 'setTimeout', 'setInterval', 'queueMicrotask',
+          'crypto', 'localStorage', 'document', 'window', 'console', 'performance'].map((name) => ({ name, message: 'src/core is pure: pass it in.' })),
       ],
       'no-restricted-syntax': ['error',
         { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'src/core takes `now` as a parameter.' },
         { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'src/core takes `now` as a parameter.' },
-        { selector: "CallExpression[callee.object.name='performance']", message: 'src/core takes `now` as a parameter.' },
+        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'src/core takes randomness as a parameter.' },
+        { selector: 'ImportExpression', message: 'src/core loads nothing at run time.' },
       ],
     },
   },
+  layer('src/oauth/**/*.ts', 'The OAuth client is standards-only: it never reaches into Okta management, the sandbox or a face.',
+    ['okta', 'hook', 'sandbox', 'vscode', 'cli'], { vscodeModule: true }),
+  layer('src/okta/**/*.ts', 'Okta management builds on core and the OAuth client only.', ['hook', 'sandbox', 'vscode', 'cli'], { vscodeModule: true }),
+  layer('src/hook/**/*.ts', 'The hook service builds on core, the OAuth client and Okta management only.', ['sandbox', 'vscode', 'cli'], { vscodeModule: true }),
+  layer('src/sandbox/**/*.ts', 'The sandbox emulates Okta on its own: it never shares the client\'s assumptions or imports a face.',
+    ['oauth', 'okta', 'hook', 'vscode', 'cli'], { vscodeModule: true }),
+  layer(['src/cli/**/*.ts', 'src/cli.ts'], 'The CLI and the editor are two faces over the same layers: neither imports the other.', ['vscode'], { vscodeModule: true }),
+  {
+    // The editor: never the CLI; Okta management and the sandbox only through a lazy `import()`, so
+    // activation loads neither (types are free).
+    files: ['src/vscode/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [
+          { group: layerPatterns('cli'), message: 'The editor and the CLI never import each other.' },
+          { group: layerPatterns('okta', 'sandbox', 'hook'), allowTypeImports: true, message: 'Load Okta management, the hook and the sandbox with import() when a command needs them, not at activation.' },
+        ],
+      }],
+    },
+  },
 );
+
+/** Import patterns that reach the named layers of src/ from anywhere in the tree. */
+function layerPatterns(...layers) {
+  return layers.flatMap((name) => [`**/${name}`, `**/${name}/**`, `./${name}`, `./${name}/**`]);
+}
+
+/** A layer that may not import the named layers (nor, with vscodeModule, the `vscode` module). */
+function layer(files, message, forbidden, { vscodeModule }) {
+  return {
+    files: Array.isArray(files) ? files : [files],
+    rules: {
+      'no-restricted-imports': ['error', {
+        ...(vscodeModule ? { paths: [{ name: 'vscode', message: 'Only src/vscode talks to VS Code.' }] } : {}),
+        patterns: [{ group: layerPatterns(...forbidden), message }],
+      }],
+    },
+  };
+}

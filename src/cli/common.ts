@@ -1,23 +1,21 @@
 /** What every `agbac` command shares: argument parsing, input, exit codes, one-line errors. */
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { AgbacError, isAudienceStyle, isAuthMethod, isProfileName, parseIsoTime } from '../core';
+import { AgbacError, isAudienceStyle, isAuthMethod, isProfileName, messageOf, parseIsoTime } from '../core';
 
 /** Exit codes: 0 success/ALLOW, 1 findings/DENY/failure, 2 usage error. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 /** A mistake in how the command was called: exit 2 with the command's usage hint. */
 export class UsageError extends AgbacError {
-  constructor(message: string) {
-    super('ERR_USAGE', message);
-  }
+  static override readonly code = 'ERR_USAGE';
+  override readonly code = 'ERR_USAGE';
 }
 
 /** The command ran and failed for a reason worth one line (exit 1). */
 export class CommandError extends AgbacError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('ERR_COMMAND', message, options);
-  }
+  static override readonly code = 'ERR_COMMAND';
+  override readonly code = 'ERR_COMMAND';
 }
 
 export interface Io {
@@ -43,7 +41,7 @@ export function parse<T extends Options>(args: string[], options: T, positionals
   try {
     return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: positionals, strict: true });
   } catch (error) {
-    const message = error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/s, '') : String(error);
+    const message = messageOf(error).replace(/\. To specify a positional argument.*$/s, '');
     throw new UsageError(message);
   }
 }

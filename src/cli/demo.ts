@@ -4,7 +4,8 @@
  * the setup guide's audience advice is refused as real Okta refuses it.
  */
 import { checkAssertionPayload, decodeJwt, type Human, redactToken, type Verification } from '../core';
-import { connectOrg, requestToken, TokenError, verifyLive } from '../okta';
+import { requestToken, TokenError, verifyLive } from '../oauth';
+import { adviceFor, connectOrg, oktaDirectory } from '../okta';
 import { startSandbox } from '../sandbox';
 import { type Command, EXIT, json, parse } from './common';
 
@@ -53,7 +54,7 @@ Exit status: 0 when every step turns out as described.`,
           audience: AUDIENCE,
           requiredScopes: [SCOPE],
           approvedAgents: [sandbox.clientId],
-          human: { kind: 'okta-group', group: GROUP, org },
+          human: { kind: 'group', group: GROUP, directory: oktaDirectory(org) },
           action: 'read',
           resource: '/reports/q4',
           now: io.now(),
@@ -80,7 +81,7 @@ Exit status: 0 when every step turns out as described.`,
         ok = false;
       } catch (error) {
         if (!(error instanceof TokenError)) throw error;
-        io.out(`refused, as real Okta refuses it: HTTP ${error.status} ${error.error}: ${error.errorDescription ?? ''}\nfix: ${error.advice.fix}`);
+        io.out(`refused, as real Okta refuses it: HTTP ${error.status} ${error.error}: ${error.errorDescription ?? ''}\nfix: ${adviceFor(error.error, error.errorDescription, { tokenEndpoint: sandbox.tokenEndpoint }).fix}`);
       }
     } finally {
       await sandbox.close();

@@ -1,7 +1,9 @@
 /** `agbac doctor`, `agbac provision`, `agbac whois`: the Okta org against the setup guide. */
 import { exportJWK, exportPKCS8, generateKeyPair, type JWK } from 'jose';
 import { writeFile } from 'node:fs/promises';
-import { type Check, connectOrg, connectionUrls, findUsers, ManagementError, NetworkError, type OrgApi, provision, runDoctor } from '../okta';
+import { connectionUrls } from '../core';
+import { NetworkError } from '../oauth';
+import { type Check, connectOrg, findUsers, ManagementError, type OrgApi, provision, runDoctor } from '../okta';
 import { type Command, CommandError, EXIT, formatOption, type Io, json, parse, UsageError } from './common';
 import { caOption, CONNECTION_HELP, CONNECTION_OPTIONS, connectionFromOptions, managementCredential, optionalSigningCredential, ORG_HELP, ORG_OPTIONS, requireOption, timeoutOption } from './okta-options';
 

@@ -3,6 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import {
   type DocumentKind,
+  documentKindOf,
   formatTextReport,
   lintDocument,
   reportFindings,
@@ -92,7 +93,7 @@ Exit status: 0 no errors, 1 at least one error, 2 usage error.`,
     const reported: ReportedFinding[] = [];
     for (const file of files) {
       const text = await readInput(file, io);
-      const kind = (kindOption as DocumentKind | undefined) ?? kindFromName(file);
+      const kind = (kindOption as DocumentKind | undefined) ?? documentKindOf(file);
       const { findings } = lintDocument(text, { now, kind, assertion, token });
       reported.push(...reportFindings(displayPath(file), findings));
     }
@@ -106,13 +107,6 @@ Exit status: 0 no errors, 1 at least one error, 2 usage error.`,
     return reported.some((finding) => finding.severity === 'error') ? EXIT.failed : EXIT.ok;
   },
 };
-
-/** `*.assertion.json` holds assertions, `*.token.json` tokens; anything else is guessed per payload. */
-export function kindFromName(file: string): DocumentKind {
-  if (/\.assertion\.jsonc?$/i.test(file)) return 'assertion';
-  if (/\.token\.jsonc?$/i.test(file)) return 'token';
-  return 'auto';
-}
 
 async function collectFiles(inputs: string[]): Promise<string[]> {
   const files: string[] = [];

@@ -1,9 +1,10 @@
 /** The flags the Okta commands share: the org, the Management API credential, the connection. */
 import { readFile } from 'node:fs/promises';
-import type { Human, SigningCredential } from '../core';
-import { type Connection, type ManagementCredential, MANAGEMENT_SCOPES, readConnection, resolveSecret, SecretError } from '../okta';
+import { type Connection, type Human, readConnection, type SigningCredential } from '../core';
+import { type ManagementCredential, MANAGEMENT_SCOPES } from '../okta';
 import { audienceStyleOption, CommandError, type Io, UsageError } from './common';
 import { signingCredential } from './keys';
+import { resolveSecret, SecretError, type SecretReference } from './secrets';
 
 /** parseArgs option specs, to spread into a command's own. */
 export const ORG_OPTIONS = {
@@ -73,9 +74,9 @@ export async function managementCredential(values: Values, io: Io): Promise<Mana
   throw new UsageError('give a Management API credential: --api-token-env VAR (or --mgmt-client-id and --mgmt-key)');
 }
 
-async function secret(reference: Parameters<typeof resolveSecret>[0], io: Io): Promise<string> {
+async function secret(reference: SecretReference, io: Io): Promise<string> {
   try {
-    return await resolveSecret(reference, { env: io.env });
+    return await resolveSecret(reference, io.env);
   } catch (error) {
     if (error instanceof SecretError) throw new CommandError(error.message);
     throw error;

@@ -1,13 +1,12 @@
 /** `agbac sign`: sign an assertion payload file into a compact JWT. */
-import { parse as parseJsonc, type ParseError, printParseErrorCode } from 'jsonc-parser';
 import {
-  ASSERTION_LIMITS,
   authMethodOf,
   checkAssertionHeader,
   checkAssertionPayload,
   decodeJwt,
-  isRecord,
   type JsonRecord,
+  parsePayloadText,
+  refreshAssertion,
   signAssertion,
   SigningError,
 } from '../core';
@@ -24,7 +23,7 @@ Signs a client assertion payload and prints the compact JWT on standard output.
   --key FILE         a PKCS#8 PEM or JWK private key (private_key_jwt; RS256, or ES256/384/512 by curve)
   --kid KID          the key id Okta knows the public key by (default: the JWK's kid)
   --alg ALG          HS256|HS384|HS512 with a secret; RS256|RS384|RS512|ES256|ES384|ES512 with a key
-  --refresh          set iat to now, exp to now + 300 and a new random jti before signing
+  --refresh          set iat (and nbf, when present) to now, exp to now + 300 and a new random jti before signing
 
 Problems the linter finds are reported on standard error; the payload is signed regardless.`,
   async run(args, io) {
@@ -38,13 +37,9 @@ Problems the linter finds are reported on standard error; the payload is signed 
     const [source, ...extra] = positionals;
     if (!source || extra.length) throw new UsageError('give exactly one payload file, or - for standard input');
     const credential = await signingCredential({ secretEnv: values['secret-env'], key: values.key, kid: values.kid }, io);
-    const payload = parsePayload(await readInput(source, io), source);
     const now = io.now();
-    if (values.refresh) {
-      payload.iat = now;
-      payload.exp = now + ASSERTION_LIMITS.conventionalLifetimeSeconds;
-      payload.jti = crypto.randomUUID();
-    }
+    const read = parsePayloadText(await readInput(source, io), source === '-' ? 'standard input' : source);
+    const payload = values.refresh ? refreshAssertion(read, now, crypto.randomUUID()) : read;
     let token: string;
     try {
       token = await signAssertion(payload, credential, values.alg ? { alg: values.alg } : {});
@@ -57,15 +52,6 @@ Problems the linter finds are reported on standard error; the payload is signed 
     return EXIT.ok;
   },
 };
-
-function parsePayload(text: string, source: string): JsonRecord {
-  const errors: ParseError[] = [];
-  const value: unknown = parseJsonc(text, errors, { allowTrailingComma: true });
-  const first = errors[0];
-  if (first) throw new CommandError(`${source} is not valid JSON: ${printParseErrorCode(first.error)} at offset ${first.offset}`);
-  if (!isRecord(value)) throw new CommandError(`${source} must hold one JSON object (the assertion payload)`);
-  return value;
-}
 
 function warn(token: string, payload: JsonRecord, authMethod: ReturnType<typeof authMethodOf>, now: number, io: Io): void {
   const findings = [

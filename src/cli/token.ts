@@ -1,6 +1,7 @@
 /** `agbac token`: request a dual-subject access token with a signed client assertion. */
-import { decodeJwt, type Human, issuerFromTokenEndpoint } from '../core';
-import { NetworkError, requestToken, ResponseError, TokenError } from '../okta';
+import { decodeJwt, type Human, issuerFromTokenEndpoint, UrlError } from '../core';
+import { NetworkError, requestToken, ResponseError, TokenError } from '../oauth';
+import { tokenErrorHint } from '../okta';
 import { audienceStyleOption, type Command, CommandError, EXIT, formatOption, json, parse, UsageError } from './common';
 import { signingCredential } from './keys';
 import { caOption, CONNECTION_OPTIONS, timeoutOption } from './okta-options';
@@ -57,6 +58,7 @@ Exit status: 0 token issued, 1 refused or unreachable (the reason and the fix on
         ca: await caOption(values),
         timeoutMs: timeoutOption(values),
         clock: io.now,
+        hint: tokenErrorHint,
       });
       if (!human) io.err('note: no --act-sub was given, so the token carries no human (act); AGBAC resource servers will deny it');
       if (format === 'json') {
@@ -67,6 +69,7 @@ Exit status: 0 token issued, 1 refused or unreachable (the reason and the fix on
       }
       return EXIT.ok;
     } catch (error) {
+      if (error instanceof UrlError) throw new UsageError(error.message);
       if (error instanceof TokenError || error instanceof NetworkError || error instanceof ResponseError) throw new CommandError(error.message, { cause: error });
       throw error;
     }

@@ -1,6 +1,7 @@
 /** `agbac verify`: verify an access token and make the dual-subject decision. */
-import { AgbacError, CLAIM_MAPPINGS, formatPath, isRecord, type JsonRecord, KeyError, parseJwt, type Verification, type VerificationKeys } from '../core';
-import { connectOrg, type HumanPolicy, remoteKeySet, verifyLive } from '../okta';
+import { AgbacError, CLAIM_MAPPINGS, formatPath, isRecord, type JsonRecord, messageOf, parseJwt, UrlError, type Verification, type VerificationKeys } from '../core';
+import { type HumanPolicy, remoteKeySet, verifyLive } from '../oauth';
+import { connectOrg, oktaDirectory } from '../okta';
 import { caOption, managementCredential, ORG_OPTIONS, requireOption, timeoutOption } from './okta-options';
 import { type Command, CommandError, EXIT, formatOption, intOption, type Io, json, nowOption, parse, profileOption, readToken, UsageError } from './common';
 import { keysFromFile } from './keys';
@@ -69,7 +70,7 @@ Exit status: 0 ALLOW, 1 DENY, 2 usage error.`,
     const human: HumanPolicy | undefined = values.human
       ? { kind: 'allow-list', ids: values.human }
       : values.group
-        ? { kind: 'okta-group', group: values.group, org: await connectOrg({ orgUrl: requireOption(values, 'org-url'), credential: await managementCredential(values, io), ca, timeoutMs }) }
+        ? { kind: 'group', group: values.group, directory: oktaDirectory(await connectOrg({ orgUrl: requireOption(values, 'org-url'), credential: await managementCredential(values, io), ca, timeoutMs })) }
         : undefined;
     const result = await verifyLive(await readToken(source, io), {
       keys: values.jwks ? await loadKeys(values.jwks, io, { ca, timeoutMs }) : undefined,
@@ -90,8 +91,9 @@ Exit status: 0 ALLOW, 1 DENY, 2 usage error.`,
       ca,
       timeoutMs,
     }).catch((error: unknown) => {
-      if (error instanceof KeyError || error instanceof AgbacError) throw new CommandError(error.message, { cause: error });
-      if (error instanceof TypeError) throw new UsageError(error.message);
+      // A URL given on the command line that cannot be used is a usage mistake.
+      if (error instanceof UrlError) throw new UsageError(error.message);
+      if (error instanceof AgbacError) throw new CommandError(error.message, { cause: error });
       throw error;
     });
 
@@ -109,7 +111,7 @@ async function loadKeys(source: string, io: Io, options: { ca?: string; timeoutM
     try {
       return remoteKeySet(source, options);
     } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
+      throw new UsageError(messageOf(error));
     }
   }
   return keysFromFile(source, io);

@@ -1,4 +1,5 @@
 /** Building client assertion payloads the way Okta accepts them. */
+import { InputError } from './errors';
 import { ASSERTION_LIMITS, type AudienceStyle, DELEGATION_METHODS } from './profiles';
 import { isoTime } from './time';
 import type { JsonRecord } from './rules/finding';
@@ -33,28 +34,30 @@ export interface AssertionInput {
   readonly audienceStyle?: AudienceStyle;
   /** Seconds until `exp`; default 300, at most 3600 (Okta's limit). */
   readonly lifetimeSeconds?: number;
-  /** Default: a random UUID. */
-  readonly jti?: string;
+  /** A fresh unique id, e.g. `crypto.randomUUID()` (the core has no randomness of its own). */
+  readonly jti: string;
   /** Adds AGBAC 1.0's `delegation` and `agbac_ver`. */
   readonly delegation?: Delegation;
 }
 
 /**
  * Builds a client assertion payload: `iss` = `sub` = client id, `aud` by the audience convention
- * (token endpoint by default), `iat` = now, `exp` = now + 300, a random `jti`, and the human in `act`.
+ * (token endpoint by default), `iat` = now, `exp` = now + 300, the given `jti`, and the human in `act`.
+ * Throws an {@link InputError} for an empty id or a lifetime Okta refuses.
  *
  * @example
- * buildAssertion({ clientId: '0oa…', tokenEndpoint: urls.tokenEndpoint, human: { id: '00u…' }, now });
+ * buildAssertion({ clientId: '0oa…', tokenEndpoint: urls.tokenEndpoint, human: { id: '00u…' }, now, jti: crypto.randomUUID() });
  */
 export function buildAssertion(input: AssertionInput): JsonRecord {
   const lifetime = input.lifetimeSeconds ?? ASSERTION_LIMITS.conventionalLifetimeSeconds;
   if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > ASSERTION_LIMITS.maxLifetimeSeconds) {
-    throw new RangeError(`the assertion lifetime must be 1 to ${ASSERTION_LIMITS.maxLifetimeSeconds} seconds (Okta's limit), got ${lifetime}`);
+    throw new InputError(`the assertion lifetime must be 1 to ${ASSERTION_LIMITS.maxLifetimeSeconds} seconds (Okta's limit), got ${lifetime}`);
   }
-  if (!input.clientId.trim()) throw new TypeError('the client id is empty');
-  if (input.human && !input.human.id.trim()) throw new TypeError("the human's user id is empty");
+  if (!input.clientId.trim()) throw new InputError('the client id is empty');
+  if (input.human && !input.human.id.trim()) throw new InputError("the human's user id is empty");
+  if (!input.jti.trim()) throw new InputError('the jti is empty');
   const style = input.audienceStyle ?? 'token-endpoint';
-  if (style === 'issuer' && !input.issuer) throw new TypeError('the issuer audience style needs the issuer URL');
+  if (style === 'issuer' && !input.issuer) throw new InputError('the issuer audience style needs the issuer URL');
   const now = Math.floor(input.now);
 
   const payload: JsonRecord = {
@@ -63,7 +66,7 @@ export function buildAssertion(input: AssertionInput): JsonRecord {
     aud: style === 'issuer' ? input.issuer : input.tokenEndpoint,
     iat: now,
     exp: now + lifetime,
-    jti: input.jti ?? crypto.randomUUID(),
+    jti: input.jti,
   };
   if (input.human) {
     const { id, email, name } = input.human;

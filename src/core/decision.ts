@@ -3,6 +3,7 @@
  * check passes: the token is genuine and current, the agent is authorized, the human is authorized,
  * and the delegation (when the profile has one) is valid.
  */
+import { ruleFor } from './rules/catalogue';
 import type { Finding } from './rules/finding';
 import { isoTime } from './time';
 import { isRecord, type JsonRecord } from './rules/finding';
@@ -36,13 +37,13 @@ export interface AuditInput {
   readonly now: number;
   readonly decision: Decision;
   readonly findings: readonly Finding[];
-  readonly ruleName: (code: string) => string;
   readonly agent: string | undefined;
   readonly human: string | undefined;
   readonly payload: JsonRecord | undefined;
   readonly action?: string;
   readonly resource?: string;
-  readonly correlationId?: string;
+  /** Ties the event to the request; the caller makes one when the request has none. */
+  readonly correlationId: string;
 }
 
 /** Builds the audit event of a decision. An email in an id position is redacted, not logged. */
@@ -53,7 +54,7 @@ export function auditEvent(input: AuditInput): AuditEvent {
   return {
     timestamp: isoTime(input.now),
     event_type: 'AGBAC_DECISION',
-    correlation_id: input.correlationId ?? crypto.randomUUID(),
+    correlation_id: input.correlationId,
     decision: input.decision,
     agent_id: redactId(input.agent),
     human_id: redactId(input.human),
@@ -61,7 +62,7 @@ export function auditEvent(input: AuditInput): AuditEvent {
     resource: input.resource ?? null,
     reasons: input.findings
       .filter((finding) => finding.severity === 'error')
-      .map((finding) => `${finding.code} ${input.ruleName(finding.code)}`)
+      .map((finding) => `${finding.code} ${ruleFor(finding.code).name}`)
       .filter((reason, index, all) => all.indexOf(reason) === index),
     token_id: typeof payload.jti === 'string' ? payload.jti : null,
     ...(typeof payload.agbac_ver === 'string' ? { agbac_ver: payload.agbac_ver } : {}),

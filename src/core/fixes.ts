@@ -3,6 +3,7 @@
  * jsonc-parser's `modify`, so the editor, the CLI and tests apply exactly the same change.
  */
 import { applyEdits, type FormattingOptions, modify } from 'jsonc-parser';
+import { freshTimes } from './inputs';
 import type { LocatedFinding } from './lint';
 import { ASSERTION_LIMITS, type AudienceStyle } from './profiles';
 import { type FixKind, ruleFor } from './rules/catalogue';
@@ -21,8 +22,8 @@ export interface FixContext {
   readonly audienceStyle?: AudienceStyle;
   /** The human's Okta user id, when it was looked up (e.g. from `act.sub`'s email). */
   readonly userId?: string;
-  /** Fresh `jti` values; default a random UUID. */
-  readonly newId?: () => string;
+  /** Fresh `jti` values, e.g. `() => crypto.randomUUID()` (the core has no randomness of its own). */
+  readonly newId: () => string;
   readonly formatting?: FormattingOptions;
 }
 
@@ -92,7 +93,7 @@ function plan(kind: FixKind, payload: JsonRecord, context: FixContext): { title:
     case 'refresh-times':
       return refreshTimes(payload, context.now);
     case 'generate-jti':
-      return { title: 'Generate a random jti', changes: [{ path: ['jti'], value: (context.newId ?? (() => crypto.randomUUID()))() }] };
+      return { title: 'Generate a random jti', changes: [{ path: ['jti'], value: context.newId() }] };
     case 'add-act':
       return { title: 'Add an act object for the human', changes: [{ path: ['act'], value: actorSkeleton(payload.act, context.userId) }] };
     case 'act-sub-user-id':
@@ -126,13 +127,8 @@ function audienceTarget(aud: unknown, context: FixContext): { url: string; title
 }
 
 function refreshTimes(payload: JsonRecord, now: number): { title: string; changes: Change[] } {
-  const lifetime = ASSERTION_LIMITS.conventionalLifetimeSeconds;
-  const changes: Change[] = [
-    { path: ['iat'], value: Math.floor(now) },
-    { path: ['exp'], value: Math.floor(now) + lifetime },
-  ];
-  if (payload.nbf !== undefined) changes.push({ path: ['nbf'], value: Math.floor(now) });
-  return { title: `Refresh iat and exp to now (+${lifetime} s)`, changes };
+  const changes: Change[] = Object.entries(freshTimes(payload, now)).map(([claim, value]) => ({ path: [claim], value }));
+  return { title: `Refresh iat and exp to now (+${ASSERTION_LIMITS.conventionalLifetimeSeconds} s)`, changes };
 }
 
 function actorSkeleton(current: unknown, userId: string | undefined): JsonRecord {

@@ -22,3 +22,5 @@ export * from './fixes';
 export * from './report';
 export * from './claims';
 export * from './describe';
+export * from './connection';
+export * from './inputs';

@@ -1,7 +1,7 @@
 /** Findings as the CLI prints them: text lines, a JSON array, or SARIF 2.1.0. */
 import type { Log as SarifLog } from 'sarif';
 import type { LocatedFinding } from './lint';
-import { RULES, type Severity } from './rules/catalogue';
+import { type RuleCode, RULES, type Severity } from './rules/catalogue';
 import { formatPath } from './rules/finding';
 
 /** One finding in the CLI's JSON contract: 1-based positions. */
@@ -12,7 +12,7 @@ export interface ReportedFinding {
   readonly endLine: number;
   readonly endColumn: number;
   readonly severity: Severity;
-  readonly code: string;
+  readonly code: RuleCode;
   readonly message: string;
   /** The JSON path in the file, e.g. `$[1].act.sub`. */
   readonly path: string;

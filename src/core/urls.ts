@@ -2,6 +2,7 @@
  * URLs of an Okta org and its custom authorization servers, and how to recognise them.
  * Pure string work over WHATWG URL.
  */
+import { UrlError } from './errors';
 
 export interface OktaServer {
   /** `https://dev-123456.okta.com`, or the sandbox's `http://127.0.0.1:PORT`. */
@@ -19,24 +20,24 @@ export interface ServerUrls {
 
 /**
  * Normalises an Okta org URL: adds `https://` when no scheme is given, drops a trailing slash,
- * path, query and fragment (the SDK builds `//api` from a trailing slash). Throws a TypeError
- * naming the problem for text that is not a URL.
+ * path, query and fragment (the SDK builds `//api` from a trailing slash). Throws a {@link UrlError}
+ * naming the problem for text that is not a usable URL.
  */
 export function normalizeOrgUrl(input: string): string {
   const trimmed = input.trim();
-  if (!trimmed) throw new TypeError('the Okta org URL is empty');
+  if (!trimmed) throw new UrlError('the Okta org URL is empty');
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
-    throw new TypeError(`"${input}" is not a URL`);
+    throw new UrlError(`"${input}" is not a URL`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new TypeError(`"${input}" must be an http(s) URL`);
+    throw new UrlError(`"${input}" must be an http(s) URL`);
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw new TypeError(`"${input}" uses http; Okta orgs are https (http is allowed for loopback only)`);
+    throw new UrlError(`"${input}" uses http; Okta orgs are https (http is allowed for loopback only)`);
   }
   return url.origin;
 }
@@ -83,6 +84,19 @@ export function parseUrl(value: string): URL | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Checks that a URL may carry credentials, keys or tokens: absolute, https, or http on a loopback
+ * host. Throws a {@link UrlError} that names `what` and the problem.
+ */
+export function requireSecureUrl(value: string, what: string): URL {
+  const url = parseUrl(value);
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new UrlError(`${what} must be an http(s) URL, got "${value}"`);
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw new UrlError(`${what} must use https (http is allowed only for loopback hosts): ${value}`);
+  }
+  return url;
 }
 
 /** Loopback hosts, where http is acceptable (the sandbox, tests, local proxies). */

@@ -32,7 +32,8 @@ export interface VerifyOptions extends TokenExpectations {
   readonly algorithms?: readonly string[];
   readonly action?: string;
   readonly resource?: string;
-  readonly correlationId?: string;
+  /** Recorded in the audit event; the caller makes one (e.g. `crypto.randomUUID()`) when the request has none. */
+  readonly correlationId: string;
 }
 
 export interface Verification {
@@ -57,6 +58,7 @@ export const DEFAULT_TOKEN_ALGORITHMS: readonly string[] = ['RS256'];
  * const result = await verifyAccessToken(token, {
  *   keys: jwks, issuer, audience: 'https://api.example.com/finance', requiredScopes: ['finance.read'],
  *   humanApproval: { kind: 'allow-list', ids: ['00u123abc456xyz'] }, now: Math.floor(Date.now() / 1000),
+ *   correlationId: crypto.randomUUID(),
  * });
  * if (result.decision === 'ALLOW') ...
  */
@@ -157,7 +159,6 @@ function conclude(
     now: options.now,
     decision,
     findings,
-    ruleName: (code) => ruleFor(code).name,
     agent,
     human,
     payload,

@@ -1,3 +1,5 @@
+import type { TokenRefusal } from '../oauth';
+
 /**
  * What an authorization server's error means for an AGBAC setup and what to change: every error
  * Okta's token endpoint gives a client-assertion request, and the cases of the guide's
@@ -178,3 +180,8 @@ export const MISSING_ACT_ADVICE: Advice = {
     'Check the claim in the authorization server (Claims: act, access token, any scope) and that the assertion carries act. If the org does not evaluate the expression, add act with a token inline hook (com.okta.oauth2.tokens.transform) or use RFC 8693 token exchange.',
   guideStep: 'Step 4',
 };
+
+/** The fix for a token endpoint refusal, for the OAuth client's `hint` option. */
+export function tokenErrorHint(refusal: TokenRefusal): string {
+  return adviceFor(refusal.error, refusal.errorDescription, refusal).fix;
+}

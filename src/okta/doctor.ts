@@ -3,14 +3,11 @@
  * live token request and verifies what comes back. Every failed check says what is wrong, why it
  * matters, how to fix it, and the guide's step.
  */
-import { type Human, isRecord, messageOf, type SigningCredential, verifyAccessToken } from '../core';
-import { MISSING_ACT_ADVICE } from './advice';
-import { type Connection, connectionUrls } from './connection';
-import { discover } from './discovery';
+import { type Connection, connectionUrls, type Human, isRecord, messageOf, type SigningCredential, verifyAccessToken } from '../core';
+import { discover, remoteKeySet, requestToken, TokenError } from '../oauth';
+import { adviceFor, MISSING_ACT_ADVICE, tokenErrorHint } from './advice';
 import { claimCoversScopes, GUIDE, policyCoversClient, ruleCoversScopes } from './guide';
-import { remoteKeySet } from './jwks';
 import type { App, AuthServer, Claim, OrgApi, Policy, PolicyRule } from './org';
-import { requestToken, TokenError } from './token';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
 
@@ -282,9 +279,10 @@ async function probe(options: DoctorOptions, credential: SigningCredential, huma
       ca: options.ca,
       timeoutMs: options.timeoutMs,
       clock,
+      hint: tokenErrorHint,
     });
   } catch (error) {
-    const advice = error instanceof TokenError ? error.advice : undefined;
+    const advice = error instanceof TokenError ? adviceFor(error.error, error.errorDescription, { tokenEndpoint: urls.tokenEndpoint, clientId: connection.clientId, scopes: connection.scopes }) : undefined;
     add(fail('probe', 'Live token request', messageOf(error), {
       why: advice?.meaning ?? 'The token endpoint could not be reached or answered unexpectedly.',
       fix: advice?.fix ?? 'Check the org URL and the network, then run the doctor again.',
@@ -303,6 +301,7 @@ async function probe(options: DoctorOptions, credential: SigningCredential, huma
       audience: connection.apiAudience,
       requiredScopes: connection.scopes,
       now: clock(),
+      correlationId: crypto.randomUUID(),
     });
     const problems = result.findings.filter((finding) => finding.severity === 'error' && finding.code !== 'AGBAC113');
     add(problems.length === 0

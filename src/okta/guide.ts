@@ -2,7 +2,6 @@
  * The setup guide's configuration as data: what provisioning creates and what the doctor expects.
  * The `act` claim expression is the guide's (see the explanation of rule AGBAC113 for its caveat).
  */
-import type { AuthMethod } from '../core';
 import type { Claim, Policy, PolicyRule, Scope } from './org';
 
 export const GUIDE = {
@@ -70,5 +69,3 @@ export function policyCoversClient(policy: Policy, clientId: string): boolean {
   const include = policy.conditions?.clients?.include ?? [];
   return include.includes(clientId) || include.includes('ALL_CLIENTS');
 }
-
-export const ASSERTION_AUTH_METHODS: readonly AuthMethod[] = ['client_secret_jwt', 'private_key_jwt'];

@@ -1,15 +1,13 @@
-/** Talking to authorization servers and to Okta's Management API. */
+/**
+ * Okta management: the Management API through @okta/okta-sdk-nodejs, the setup guide as data, the
+ * doctor, provisioning, user look-ups, and what Okta's errors mean. The standards client it builds
+ * on (token requests, discovery, verification) is `src/oauth`.
+ */
 export * from './advice';
-export * from './connection';
-export * from './discovery';
+export * from './directory';
 export * from './doctor';
 export * from './guide';
-export * from './http';
-export * from './jwks';
 export * from './org';
 export * from './provision';
 export * from './sdk';
-export * from './secrets';
-export * from './token';
 export * from './users';
-export * from './verify';

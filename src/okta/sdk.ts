@@ -36,13 +36,16 @@ export interface ManagementOptions {
 
 /** A Management API call failed; the message says what and what to do. */
 export class ManagementError extends AgbacError {
+  static override readonly code = 'ERR_MANAGEMENT';
+  override readonly code = 'ERR_MANAGEMENT';
+
   constructor(
     message: string,
     readonly status: number | undefined,
     readonly errorCode: string | undefined,
     options?: { cause?: unknown },
   ) {
-    super('ERR_MANAGEMENT', message, options);
+    super(message, options);
   }
 }
 

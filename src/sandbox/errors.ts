@@ -46,14 +46,16 @@ export function grantList(grants: readonly string[]): string {
   return `[${grants.join(', ')}]`;
 }
 
-/** An OAuth 2.0 error answered by the token endpoint. */
+/** An OAuth 2.0 error answered by the token endpoint (`error` holds the OAuth error code). */
 export class OAuthError extends AgbacError {
+  static override readonly code = 'ERR_SANDBOX_OAUTH';
+  override readonly code = 'ERR_SANDBOX_OAUTH';
   readonly status: number;
   readonly error: string;
   readonly description: string;
 
   constructor(status: number, error: string, description: string) {
-    super(`ERR_OAUTH_${error.toUpperCase()}`, description);
+    super(description);
     this.status = status;
     this.error = error;
     this.description = description;
@@ -84,8 +86,13 @@ export interface ApiErrorBody {
   readonly errorCauses: { readonly errorSummary: string }[];
 }
 
-/** An error of the Management API (and of the authorization server's non-OAuth answers, such as an unknown server). */
+/**
+ * An error of the Management API (and of the authorization server's non-OAuth answers, such as an
+ * unknown server); `errorCode` holds Okta's code (`E0000007`).
+ */
 export class ApiError extends AgbacError {
+  static override readonly code = 'ERR_SANDBOX_API';
+  override readonly code = 'ERR_SANDBOX_API';
   readonly status: number;
   readonly errorCode: string;
   readonly errorSummary: string;
@@ -94,7 +101,7 @@ export class ApiError extends AgbacError {
   readonly headers: Readonly<Record<string, string>>;
 
   constructor(status: number, errorCode: string, errorSummary: string, causes: readonly string[] = [], headers: Readonly<Record<string, string>> = {}) {
-    super(`ERR_OKTA_${errorCode}`, errorSummary);
+    super(errorSummary);
     this.status = status;
     this.errorCode = errorCode;
     this.errorSummary = errorSummary;
@@ -141,8 +148,25 @@ export const apiErrors = {
   internal: () => new ApiError(500, 'E0000009', 'Internal Server Error'),
 } as const;
 
+/** What went wrong in starting the sandbox. */
+export type SandboxErrorCode =
+  | 'ERR_SANDBOX_PORT'
+  | 'ERR_SANDBOX_PORT_IN_USE'
+  | 'ERR_SANDBOX_LISTEN'
+  | 'ERR_SANDBOX_SEED'
+  | 'ERR_SANDBOX_TLS'
+  | 'ERR_SANDBOX_CREDENTIAL';
+
 /** A problem with the sandbox's configuration: the seed, a flag, the port. */
-export class SandboxError extends AgbacError {}
+export class SandboxError extends AgbacError {
+  static override readonly code = 'ERR_SANDBOX';
+  override readonly code: SandboxErrorCode;
+
+  constructor(code: SandboxErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
 
 /** The `--seed` document is not usable; `problems` lists every problem found, each with its JSON path. */
 export class SeedError extends SandboxError {

@@ -2,32 +2,33 @@
  * The AGBAC commands. Every command runs through one wrapper that logs a failure and shows one
  * clear message; none throws into VS Code.
  */
-import { parse as parseJsonc, type ParseError, printParseErrorCode } from 'jsonc-parser';
 import type { JWK } from 'jose';
 import * as vscode from 'vscode';
 import {
   AgbacError,
-  buildAssertion,
+  assertionTemplate,
   checkAssertionHeader,
   checkAssertionPayload,
+  type Connection,
   decodeJwt,
   epochSeconds,
   findRule,
-  isRecord,
   isoTime,
   type JsonRecord,
   lintDocument,
   looksLikeJwt,
+  messageOf,
   parseJwt,
+  parsePayloadText,
+  parsePrivateKeyText,
   RULES,
   signAssertion,
   type SigningCredential,
 } from '../core';
-import { connectionUrls, type Connection } from '../okta/connection';
 import type { PayloadDiagnostics } from './diagnostics';
 import { lintOptions } from './lint';
 import { log } from './log';
-import { ruleUri } from './ruleDocs';
+import { ruleUri } from './rule-docs';
 import { type ConnectionSecrets, isSecretKind, SECRET_KINDS, type SecretKind } from './secrets';
 import { readSettings } from './settings';
 
@@ -43,9 +44,8 @@ export const COMMANDS = {
 
 /** A failure the user caused or can fix: shown as is, without "unexpected". */
 export class UserFacingError extends AgbacError {
-  constructor(message: string) {
-    super('ERR_USER', message);
-  }
+  static override readonly code = 'ERR_USER';
+  override readonly code = 'ERR_USER';
 }
 
 export interface CommandServices {
@@ -60,7 +60,7 @@ function register<A extends unknown[], R>(id: string, handler: (...args: A) => P
     try {
       return await handler(...args);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = messageOf(error);
       log.error('command', `${id} failed`, error);
       void vscode.window.showErrorMessage(error instanceof AgbacError ? `AGBAC: ${message}` : `AGBAC: unexpected error in ${id}: ${message}`);
       return undefined;
@@ -80,24 +80,10 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
   ];
 }
 
-/** The payload template, filled from the active connection where there is one. */
-export function assertionTemplate(connection: Connection | undefined, now: number): JsonRecord {
-  const urls = connection ? connectionUrls(connection) : undefined;
-  const human = connection?.humans[0];
-  return buildAssertion({
-    clientId: connection?.clientId ?? '0oa_REPLACE_WITH_CLIENT_ID',
-    tokenEndpoint: urls?.tokenEndpoint ?? 'https://your-org.okta.com/oauth2/aus_REPLACE/v1/token',
-    ...(urls ? { issuer: urls.issuer } : {}),
-    audienceStyle: connection?.audienceStyle ?? 'token-endpoint',
-    human: human ?? { id: '00u_REPLACE_WITH_OKTA_USER_ID', email: 'person@example.com', name: 'Full Name' },
-    now,
-  });
-}
-
 /** Writes a new payload file into `target` (a folder), named `name` or as the user says. */
 async function newAssertionPayload(target?: vscode.Uri, fileName?: string): Promise<vscode.Uri | undefined> {
   const settings = readSettings();
-  const text = `${JSON.stringify(assertionTemplate(settings.activeConnection, epochSeconds(new Date())), null, 2)}\n`;
+  const text = `${JSON.stringify(assertionTemplate(settings.activeConnection, epochSeconds(new Date()), crypto.randomUUID()), null, 2)}\n`;
   const folder = target ?? vscode.workspace.workspaceFolders?.[0]?.uri;
   if (!folder) {
     const document = await vscode.workspace.openTextDocument({ language: 'json', content: text });
@@ -121,24 +107,19 @@ async function newAssertionPayload(target?: vscode.Uri, fileName?: string): Prom
 
 /** The payload object of a document, or a clear error. */
 function payloadOf(document: vscode.TextDocument): JsonRecord {
-  const errors: ParseError[] = [];
-  const value: unknown = parseJsonc(document.getText(), errors, { allowTrailingComma: true });
-  const first = errors[0];
-  if (first) {
-    const at = document.positionAt(first.offset);
-    throw new UserFacingError(`the payload is not valid JSON: ${printParseErrorCode(first.error)} at line ${at.line + 1}`);
+  try {
+    return parsePayloadText(document.getText(), 'the payload');
+  } catch (error) {
+    throw new UserFacingError(messageOf(error));
   }
-  if (!isRecord(value)) throw new UserFacingError('the file must hold one JSON object: the assertion payload');
-  return value;
 }
 
 /** A stored private key: PEM text, or a JWK as JSON. */
 function storedKey(text: string, connection: string): string | JWK {
-  if (!text.trim().startsWith('{')) return text;
   try {
-    return JSON.parse(text) as JWK;
-  } catch {
-    throw new UserFacingError(`the private key stored for "${connection}" is neither PEM nor valid JSON: set it again (AGBAC: Set Secret or Key)`);
+    return parsePrivateKeyText(text, `the private key stored for "${connection}"`);
+  } catch (error) {
+    throw new UserFacingError(`${messageOf(error)}: set it again (AGBAC: Set Secret or Key)`);
   }
 }
 
@@ -179,7 +160,7 @@ async function signCurrentAssertion(services: CommandServices, uri?: vscode.Uri)
   const credential = await signingCredential(services, settings.activeConnection);
   if (!credential) return undefined;
   const token = await signAssertion(payload, credential).catch((error: unknown) => {
-    throw new UserFacingError(error instanceof Error ? error.message : String(error));
+    throw new UserFacingError(messageOf(error));
   });
   const header = checkAssertionHeader(decodeJwt(token).header, { authMethod: settings.activeConnection?.authMethod });
   if (header.length) log.warn('sign', header.map((finding) => `${finding.code} ${finding.message}`).join('; '));

@@ -7,7 +7,7 @@ import type { LocatedFinding, LocatedRange } from '../core';
 import { Disposable } from './disposable';
 import { isLintable, lintForEditor } from './lint';
 import { log } from './log';
-import { ruleUri } from './ruleDocs';
+import { ruleUri } from './rule-docs';
 import { affectsSettings, readSettings } from './settings';
 
 export const DIAGNOSTIC_SOURCE = 'agbac';

@@ -3,13 +3,13 @@
  * from disk or the network, and the Okta SDK loads only when a user id is looked up.
  */
 import * as vscode from 'vscode';
-import type { Connection } from '../okta/connection';
-import { PayloadCodeActions } from './codeActions';
+import type { Connection } from '../core';
+import { PayloadCodeActions } from './code-actions';
 import { registerCommands } from './commands';
 import { PayloadDiagnostics } from './diagnostics';
 import { PayloadHoverProvider } from './hovers';
 import { log } from './log';
-import { RULE_SCHEME, RuleDocumentProvider } from './ruleDocs';
+import { RULE_SCHEME, RuleDocumentProvider } from './rule-docs';
 import { ConnectionSecrets } from './secrets';
 import { readSettings } from './settings';
 

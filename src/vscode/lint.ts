@@ -3,8 +3,7 @@
  * settings and the active connection, and what the JSON schema already reports.
  */
 import * as vscode from 'vscode';
-import { type DocumentKind, epochSeconds, type LintOptions, lintDocument, type LintResult, RULES } from '../core';
-import { connectionUrls } from '../okta/connection';
+import { connectionUrls, documentKindOf, epochSeconds, lintDocument, type LintOptions, type LintResult, RULES } from '../core';
 import { readSettings, type Settings } from './settings';
 
 /** The file patterns that `contributes.jsonValidation` attaches the payload schema to. */
@@ -20,7 +19,7 @@ export function lintOptions(settings: Settings, document: { fileName: string }, 
   const common = { profile: settings.profile, clockSkewSeconds: settings.clockSkewSeconds };
   return {
     now,
-    kind: kindOf(document.fileName),
+    kind: documentKindOf(document.fileName),
     assertion: {
       ...common,
       audienceStyle: connection?.audienceStyle ?? settings.assertionAudience,
@@ -34,12 +33,6 @@ export function lintOptions(settings: Settings, document: { fileName: string }, 
       ...(connection?.apiAudience ? { audience: connection.apiAudience } : {}),
     },
   };
-}
-
-export function kindOf(fileName: string): DocumentKind {
-  if (/\.assertion\.jsonc?$/i.test(fileName)) return 'assertion';
-  if (/\.token\.jsonc?$/i.test(fileName)) return 'token';
-  return 'auto';
 }
 
 /** Whether the editor should lint this document at all. */

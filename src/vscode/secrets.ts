@@ -1,6 +1,6 @@
 /** Secrets and keys of connections, in VS Code's SecretStorage only (never settings, logs or state). */
 import type * as vscode from 'vscode';
-import type { Connection } from '../okta/connection';
+import type { Connection } from '../core';
 
 export const SECRET_KINDS = {
   clientSecret: 'client secret (client_secret_jwt)',

@@ -3,8 +3,7 @@
  * each is normalised, and a bad one falls back to its default.
  */
 import * as vscode from 'vscode';
-import { ASSERTION_LIMITS, type AudienceStyle, isAudienceStyle, isProfileName, type ProfileName } from '../core';
-import { type Connection, readConnection } from '../okta';
+import { ASSERTION_LIMITS, type AudienceStyle, type Connection, isAudienceStyle, isProfileName, type ProfileName, readConnection } from '../core';
 
 export const SETTINGS = {
   section: 'agbac',

@@ -22,9 +22,10 @@ export type FixKind =
   | 'add-agbac-ver'
   | 'set-client-id';
 
-export interface Rule {
+/** A catalogue entry as written; {@link Rule} is the same with its code typed as a {@link RuleCode}. */
+interface RuleEntry {
   /** Stable code, `AGBAC` + three digits. */
-  readonly code: string;
+  readonly code: `AGBAC${string}`;
   /** Short kebab-case name. */
   readonly name: string;
   readonly targets: readonly RuleTarget[];
@@ -54,7 +55,7 @@ export interface Rule {
   readonly reference?: string;
 }
 
-const rules: Rule[] = [
+const rules = [
   // ── The file and the payload ───────────────────────────────────────────────────────────────
   {
     code: 'AGBAC000',
@@ -904,13 +905,20 @@ const rules: Rule[] = [
     path: '$.sub',
     reference: 'RFC 8693 §4.1',
   },
-];
+] as const satisfies readonly RuleEntry[];
 
-/** Every rule, in code order. */
-export const RULES: readonly Rule[] = Object.freeze([...rules].sort((a, b) => a.code.localeCompare(b.code)));
+/** The code of a rule in the catalogue: the compiler checks every place that names one. */
+export type RuleCode = (typeof rules)[number]['code'];
 
-const byCode = new Map(RULES.map((rule) => [rule.code, rule]));
-const byName = new Map(RULES.map((rule) => [rule.name, rule]));
+export interface Rule extends RuleEntry {
+  readonly code: RuleCode;
+}
+
+/** Every rule, in code order (codes are fixed-width, so plain comparison sorts them without a collator). */
+export const RULES: readonly Rule[] = Object.freeze([...rules].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)));
+
+const byCode = new Map<string, Rule>(RULES.map((rule) => [rule.code, rule]));
+const byName = new Map<string, Rule>(RULES.map((rule) => [rule.name, rule]));
 
 /** The rule with this code (`AGBAC010`) or name (`aud-is-issuer`), case-insensitive. */
 export function findRule(codeOrName: string): Rule | undefined {
@@ -918,11 +926,16 @@ export function findRule(codeOrName: string): Rule | undefined {
   return byCode.get(key.toUpperCase()) ?? byName.get(key.toLowerCase());
 }
 
-/** The rule with this code; throws for an unknown code (a programming error). */
-export function ruleFor(code: string): Rule {
+/** The rule with this code. */
+export function ruleFor(code: RuleCode): Rule {
   const rule = byCode.get(code);
   if (!rule) throw new TypeError(`unknown rule ${code}`);
   return rule;
+}
+
+/** True for a string that is the code of a rule in the catalogue. */
+export function isRuleCode(value: unknown): value is RuleCode {
+  return typeof value === 'string' && byCode.has(value);
 }
 
 /** The severity of a rule under a profile. */

@@ -1,6 +1,6 @@
 /** Findings: what a rule found, where (as a JSON path), with its filled-in message. */
 import type { ProfileName } from '../profiles';
-import { formatMessage, ruleFor, severityOf, type Severity } from './catalogue';
+import { formatMessage, type RuleCode, ruleFor, severityOf, type Severity } from './catalogue';
 
 /** A path into a JSON value, as jsonc-parser spells it: property names and array indices. */
 export type JsonPath = readonly (string | number)[];
@@ -9,7 +9,7 @@ export type JsonPath = readonly (string | number)[];
 export type JwtPart = 'header' | 'payload';
 
 export interface Finding {
-  readonly code: string;
+  readonly code: RuleCode;
   readonly severity: Severity;
   readonly message: string;
   /** Where in the payload (or header) the problem is. */
@@ -28,7 +28,7 @@ export class FindingList {
   constructor(private readonly profile: ProfileName) {}
 
   add(
-    code: string,
+    code: RuleCode,
     path: JsonPath,
     params: Readonly<Record<string, string | number>> = {},
     options: { part?: JwtPart; related?: Finding['related'] } = {},

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyTextEdit, type FixContext, fixFor, formatPath, type LintOptions, lintDocument, USER_ID_PLACEHOLDER } from '../../../src/core';
+import { applyTextEdit, type FixContext, fixFor, formatPath, type LintOptions, lintDocument, type RuleCode, USER_ID_PLACEHOLDER } from '../../../src/core';
 import { CLIENT_ID, goodAssertion, ISSUER, NOW, TOKEN_ENDPOINT, USER_ID, without } from '../fixtures';
 
 const lintOptions: LintOptions = { now: NOW, assertion: { profile: 'agbac-1.0', clientId: CLIENT_ID, tokenEndpoint: TOKEN_ENDPOINT } };
-const context: FixContext = { now: NOW, clientId: CLIENT_ID, tokenEndpoint: TOKEN_ENDPOINT, newId: () => 'b7e4f0a2-9c1d-4e8f-a3b5-6d2c8e0f1a47' };
+const newId = () => 'b7e4f0a2-9c1d-4e8f-a3b5-6d2c8e0f1a47';
+const context: FixContext = { now: NOW, clientId: CLIENT_ID, tokenEndpoint: TOKEN_ENDPOINT, newId };
 
 /** Applies the fix of the first finding with `code`; returns the new text. */
 function applyFix(text: string, code: string, fixContext: FixContext = context, options: LintOptions = lintOptions): string {
@@ -20,7 +21,7 @@ const pretty = (value: unknown) => JSON.stringify(value, null, 2);
 
 describe('quick fixes', () => {
   const withoutConnection: LintOptions = { now: NOW, assertion: { profile: 'agbac-1.0' } };
-  const broken: [string, unknown, LintOptions?][] = [
+  const broken: [RuleCode, unknown, LintOptions?][] = [
     ['AGBAC002', without(goodAssertion(), 'iss')],
     ['AGBAC006', goodAssertion({ sub: 'alice@corp.example.com' }), withoutConnection],
     ['AGBAC007', goodAssertion({ iss: '0oaOTHERCLIENT12345' })],
@@ -54,7 +55,7 @@ describe('quick fixes', () => {
   for (const [code, payload, options = lintOptions] of broken) {
     it(`${code}: the fix removes the finding`, () => {
       const before = pretty(payload);
-      const fixContext = options === lintOptions ? { ...context, userId: USER_ID } : { now: NOW };
+      const fixContext = options === lintOptions ? { ...context, userId: USER_ID } : { now: NOW, newId };
       const after = applyFix(before, code, fixContext, options);
       assert.ok(!codes(after, options).includes(code), `${code} still in ${codes(after, options).join(', ')}\n${after}`);
       assert.doesNotThrow(() => JSON.parse(after), 'the fixed text is still JSON');
@@ -74,19 +75,19 @@ describe('quick fixes', () => {
 
   it('sets aud to the issuer under the guide\'s convention', () => {
     const options: LintOptions = { now: NOW, assertion: { audienceStyle: 'issuer', issuer: ISSUER } };
-    const text = applyFix(pretty(goodAssertion({ aud: 'https://other.okta.com/oauth2/aus9' })), 'AGBAC011', { now: NOW, issuer: ISSUER, audienceStyle: 'issuer' }, options);
+    const text = applyFix(pretty(goodAssertion({ aud: 'https://other.okta.com/oauth2/aus9' })), 'AGBAC011', { now: NOW, newId, issuer: ISSUER, audienceStyle: 'issuer' }, options);
     assert.equal((JSON.parse(text) as { aud: string }).aud, ISSUER);
   });
 
   it('derives the token endpoint from an issuer-shaped aud when no connection is known', () => {
-    const text = applyFix(pretty(goodAssertion({ aud: ISSUER })), 'AGBAC010', { now: NOW }, { now: NOW });
+    const text = applyFix(pretty(goodAssertion({ aud: ISSUER })), 'AGBAC010', { now: NOW, newId }, { now: NOW });
     assert.equal((JSON.parse(text) as { aud: string }).aud, TOKEN_ENDPOINT);
   });
 
   it('edits only what it must: one minimal edit, comments and layout kept', () => {
     const text = `{\n  // the agent\n  "iss": "${CLIENT_ID}",\n  "sub": "${CLIENT_ID}",\n  "aud": "${ISSUER}",\n  "exp": ${NOW + 300}, "iat": ${NOW},\n  "jti": "6f1c2a9e-3b7d-4c55-9e0a-2f8b7c1d4e6a",\n  "act": {"sub": "${USER_ID}"}\n}`;
     const finding = lintDocument(text, { now: NOW }).findings.find((f) => f.code === 'AGBAC010');
-    const fix = finding && fixFor(text, finding, { now: NOW });
+    const fix = finding && fixFor(text, finding, { now: NOW, newId });
     assert.ok(fix);
     assert.equal(fix.edit.content, '/v1/token');
     assert.equal(applyTextEdit(text, fix.edit), text.replace(`"${ISSUER}"`, `"${TOKEN_ENDPOINT}"`));
@@ -111,7 +112,7 @@ describe('quick fixes', () => {
     const text = pretty({ aud: TOKEN_ENDPOINT, exp: NOW + 300, act: { sub: USER_ID } });
     const finding = lintDocument(text, { now: NOW }).findings.find((f) => f.code === 'AGBAC002');
     assert.ok(finding);
-    assert.equal(fixFor(text, finding, { now: NOW }), undefined);
+    assert.equal(fixFor(text, finding, { now: NOW, newId }), undefined);
     assert.equal(formatPath(finding.documentPath), '$.iss');
   });
 });

@@ -37,7 +37,7 @@ async function signed(payload: JsonRecord, protectedHeader: JsonRecord = { alg: 
   return new SignJWT(payload).setProtectedHeader(protectedHeader as { alg: string }).sign(key ?? keys.privateKey);
 }
 const verified = (makeToken: () => Promise<string>, expect: Partial<TokenExpectations> = {}): Check => async () =>
-  (await verifyAccessToken(await makeToken(), { keys: keys.jwks, now: NOW, issuer: ISSUER, audience: API_AUDIENCE, ...expect })).findings;
+  (await verifyAccessToken(await makeToken(), { keys: keys.jwks, now: NOW, issuer: ISSUER, audience: API_AUDIENCE, correlationId: 'rules-test', ...expect })).findings;
 const lint = (text: string): Check => () => lintDocument(text, { now: NOW }).findings;
 
 /** [code, triggers, passes] */

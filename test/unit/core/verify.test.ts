@@ -14,6 +14,7 @@ const sign = (payload: JsonRecord, header: JsonRecord = { alg: 'RS256', kid: 'k1
 const options = (extra: Partial<VerifyOptions> = {}): VerifyOptions => ({
   keys: jwks,
   now: NOW,
+  correlationId: 'verify-test',
   issuer: ISSUER,
   audience: API_AUDIENCE,
   requiredScopes: ['finance.read'],
@@ -139,7 +140,7 @@ describe('verifyAccessToken', () => {
   });
 
   it('decide() allows on warnings and notes, denies on an error', () => {
-    const finding = (severity: 'error' | 'warning' | 'info') => ({ code: 'X', severity, message: '', path: [], part: 'payload' as const, params: {} });
+    const finding = (severity: 'error' | 'warning' | 'info') => ({ code: 'AGBAC100' as const, severity, message: '', path: [], part: 'payload' as const, params: {} });
     assert.equal(decide([finding('warning'), finding('info')]), 'ALLOW');
     assert.equal(decide([finding('warning'), finding('error')]), 'DENY');
   });

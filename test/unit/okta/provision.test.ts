@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { exportJWK, generateKeyPair } from 'jose';
-import { type Connection, findUsers, provision, type ProvisionSpec, runDoctor } from '../../../src/okta';
+import type { Connection } from '../../../src/core';
+import { findUsers, provision, type ProvisionSpec, runDoctor } from '../../../src/okta';
 import { DEFAULT_IDS, emptyOrgSeed, type TestOrg, testOrg } from './sandbox-helpers';
 
 let current: TestOrg | undefined;

@@ -1,5 +1,7 @@
 /** Starting sandboxes for the Okta layer's tests, and changing them through the Management API over HTTP. */
-import { type Connection, connectOrg, httpRequest, type OrgApi } from '../../../src/okta';
+import type { Connection } from '../../../src/core';
+import { httpRequest } from '../../../src/oauth';
+import { connectOrg, type OrgApi } from '../../../src/okta';
 import { DEFAULT_IDS, defaultSeed, type Sandbox, startSandbox, type SandboxOptions } from '../../../src/sandbox';
 
 export { DEFAULT_IDS };

@@ -94,7 +94,7 @@ describe('agbac sandbox', () => {
     assert.match(running.banner, /Bob 00u456def789uvw \(not in FinanceUsers\)/);
 
     const now = Math.floor(Date.now() / 1000);
-    const payload = buildAssertion({ clientId: '0oa123abc456xyz', tokenEndpoint, human: { id: '00u123abc456xyz' }, now });
+    const payload = buildAssertion({ clientId: '0oa123abc456xyz', tokenEndpoint, human: { id: '00u123abc456xyz' }, now, jti: crypto.randomUUID() });
     const assertion = await signAssertion(payload, { kind: 'secret', secret: running.info.get('Client secret') ?? '' });
     const answer = await postForm(tokenEndpoint, { grant_type: 'client_credentials', scope: 'finance.read', client_assertion_type: ASSERTION_TYPE, client_assertion: assertion });
     assert.equal(answer.status, 200, JSON.stringify(answer.body));

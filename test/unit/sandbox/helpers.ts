@@ -25,6 +25,7 @@ export function assertionPayload(sandbox: Sandbox, overrides: JsonRecord = {}): 
     issuer: sandbox.issuer,
     human: { id: ALICE, email: 'alice@corp.example.com', name: 'Alice Smith' },
     now: NOW,
+    jti: crypto.randomUUID(),
   });
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) delete payload[key];

@@ -348,6 +348,7 @@ describe('sandbox token endpoint', () => {
         requiredScopes: ['finance.read'],
         humanApproval: { kind: 'allow-list', ids: [ALICE] },
         now: NOW + 60,
+        correlationId: 'sandbox-test',
       });
       assert.equal(result.decision, 'ALLOW', JSON.stringify(result.findings));
       assert.equal(result.agent, sandbox.clientId);
@@ -360,7 +361,7 @@ describe('sandbox token endpoint', () => {
       const answer = await requestWithAssertion(sandbox, await signedAssertion(sandbox, { act: undefined }));
       const { payload } = decodeParts(assertToken(answer));
       assert.equal('act' in payload, false);
-      const result = await verifyAccessToken(answer.body.access_token as string, { keys: jwks, issuer: sandbox.issuer, audience: DEFAULT_IDS.audience, now: NOW });
+      const result = await verifyAccessToken(answer.body.access_token as string, { keys: jwks, issuer: sandbox.issuer, audience: DEFAULT_IDS.audience, now: NOW, correlationId: 'sandbox-test' });
       assert.equal(result.decision, 'DENY');
     });
 

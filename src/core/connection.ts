@@ -1,26 +1,14 @@
 /**
  * An Okta connection: where the authorization server is, which agent app signs, which scopes and
- * humans it uses. Secrets are never values here, only references resolved when used: the editor
- * resolves them from SecretStorage, the CLI from the environment or files.
+ * humans it uses. Secrets are never here: the editor keeps them in SecretStorage, the CLI reads
+ * them from the environment or files.
  */
-import {
-  type AudienceStyle,
-  type AuthMethod,
-  type Human,
-  isAudienceStyle,
-  isAuthMethod,
-  isRecord,
-  looksLikeUserId,
-  normalizeOrgUrl,
-  oktaServerUrls,
-  type ServerUrls,
-} from '../core';
-
-/** Where a secret lives. */
-export type SecretReference =
-  | { readonly source: 'env'; readonly variable: string }
-  | { readonly source: 'file'; readonly path: string }
-  | { readonly source: 'secret-storage'; readonly key: string };
+import type { Human } from './assertion';
+import { messageOf } from './errors';
+import { type AudienceStyle, type AuthMethod, isAudienceStyle, isAuthMethod } from './profiles';
+import { isRecord } from './rules/finding';
+import { looksLikeUserId } from './rules/shared';
+import { normalizeOrgUrl, oktaServerUrls, type ServerUrls } from './urls';
 
 export interface Connection {
   /** Unique, shown in the editor's tree. */
@@ -73,7 +61,7 @@ export function readConnection(value: unknown): { connection: Connection } | { e
     try {
       orgUrl = normalizeOrgUrl(orgUrl);
     } catch (error) {
-      errors.push(`"orgUrl": ${error instanceof Error ? error.message : String(error)}`);
+      errors.push(`"orgUrl": ${messageOf(error)}`);
     }
   }
   const authServerId = text('authServerId', true);

@@ -5,7 +5,7 @@
  */
 import { request as httpRequestRaw, type IncomingMessage } from 'node:http';
 import { request as httpsRequestRaw } from 'node:https';
-import { AgbacError } from '../core';
+import { AgbacError, parseUrl, UrlError } from '../core';
 
 export interface HttpRequest {
   readonly url: string;
@@ -31,12 +31,26 @@ export interface HttpResponse {
 
 export type NetworkFailure = 'timeout' | 'refused' | 'dns' | 'tls' | 'reset' | 'too-large' | 'aborted' | 'other';
 
+const NETWORK_CODES = {
+  timeout: 'ERR_NETWORK_TIMEOUT',
+  refused: 'ERR_NETWORK_REFUSED',
+  dns: 'ERR_NETWORK_DNS',
+  tls: 'ERR_NETWORK_TLS',
+  reset: 'ERR_NETWORK_RESET',
+  'too-large': 'ERR_NETWORK_TOO_LARGE',
+  aborted: 'ERR_NETWORK_ABORTED',
+  other: 'ERR_NETWORK_OTHER',
+} as const satisfies Record<NetworkFailure, string>;
+
 /** The exchange failed before an HTTP answer was complete. */
 export class NetworkError extends AgbacError {
+  static override readonly code = 'ERR_NETWORK';
+  override readonly code: (typeof NETWORK_CODES)[NetworkFailure];
   readonly failure: NetworkFailure;
 
   constructor(failure: NetworkFailure, message: string, options?: { cause?: unknown }) {
-    super(`ERR_NETWORK_${failure.toUpperCase().replace('-', '_')}`, message, options);
+    super(message, options);
+    this.code = NETWORK_CODES[failure];
     this.failure = failure;
   }
 }
@@ -46,7 +60,10 @@ const DEFAULT_MAX_BYTES = 1024 * 1024;
 
 /** Sends one request and reads the whole answer. Rejects only with {@link NetworkError}. */
 export function httpRequest(options: HttpRequest): Promise<HttpResponse> {
-  const url = new URL(options.url);
+  const url = parseUrl(options.url);
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    return Promise.reject(new UrlError(`not an http(s) URL: "${options.url}"`));
+  }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const where = url.origin;
@@ -157,8 +174,11 @@ export function jsonBody(response: HttpResponse, what: string): unknown {
 
 /** The answer arrived but is not what the protocol promises. */
 export class ResponseError extends AgbacError {
+  static override readonly code = 'ERR_BAD_RESPONSE';
+  override readonly code = 'ERR_BAD_RESPONSE';
+
   constructor(message: string, readonly status: number) {
-    super('ERR_BAD_RESPONSE', message);
+    super(message);
   }
 }
 

@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { generateKeyPair, SignJWT } from 'jose';
-import { discover, DiscoveryError, findUsers, issuerKeys, NetworkError, remoteKeySet, requestToken, verifyLive } from '../../../src/okta';
+import { discover, DiscoveryError, issuerKeys, NetworkError, remoteKeySet, requestToken, verifyLive } from '../../../src/oauth';
+import { findUsers, oktaDirectory } from '../../../src/okta';
 import { type Human, verifyAccessToken } from '../../../src/core';
 import { fakeServer, json, text } from './fake-server';
-import { DEFAULT_IDS, type TestOrg, testOrg } from './sandbox-helpers';
+import { DEFAULT_IDS, type TestOrg, testOrg } from '../okta/sandbox-helpers';
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -44,7 +45,7 @@ for (const scheme of ['http', 'https'] as const) {
         audience: DEFAULT_IDS.audience,
         requiredScopes: ['finance.read'],
         approvedAgents: [org.sandbox.clientId],
-        human: { kind: 'okta-group', group: 'FinanceUsers', org: org.org },
+        human: { kind: 'group', group: 'FinanceUsers', directory: oktaDirectory(org.org) },
         expectedActor: result.assertion.act as Record<string, unknown>,
         now: now(),
         ca: ca(),
@@ -58,7 +59,7 @@ for (const scheme of ['http', 'https'] as const) {
       const verification = await verifyLive(result.accessToken, {
         issuer: org.sandbox.issuer,
         audience: DEFAULT_IDS.audience,
-        human: { kind: 'okta-group', group: 'FinanceUsers', org: org.org },
+        human: { kind: 'group', group: 'FinanceUsers', directory: oktaDirectory(org.org) },
         now: now(),
         ca: ca(),
       });
@@ -73,12 +74,12 @@ for (const scheme of ['http', 'https'] as const) {
     it('refetches the key set on an unknown kid after a key rotation', async () => {
       const keys = remoteKeySet(org.sandbox.jwksUri, { ca: ca(), cooldownMs: 0 });
       const before = await token();
-      assert.equal((await verifyAccessToken(before.accessToken, { keys, now: now() })).signatureValid, true);
+      assert.equal((await verifyAccessToken(before.accessToken, { keys, now: now(), correlationId: 'live-test' })).signatureValid, true);
       await org.api('POST', `/api/v1/authorizationServers/${DEFAULT_IDS.authServerId}/credentials/lifecycle/keyRotate`, { use: 'sig' });
       const afterRotation = await token();
       assert.notEqual(afterRotation.accessToken.split('.')[0], before.accessToken.split('.')[0], 'a new kid');
-      assert.equal((await verifyAccessToken(afterRotation.accessToken, { keys, now: now() })).signatureValid, true);
-      assert.equal((await verifyAccessToken(before.accessToken, { keys, now: now() })).signatureValid, true, 'the previous key is still published');
+      assert.equal((await verifyAccessToken(afterRotation.accessToken, { keys, now: now(), correlationId: 'live-test' })).signatureValid, true);
+      assert.equal((await verifyAccessToken(before.accessToken, { keys, now: now(), correlationId: 'live-test' })).signatureValid, true, 'the previous key is still published');
     });
 
     if (scheme === 'https') {
@@ -116,10 +117,10 @@ describe('discovery and key sets, faults', () => {
     try {
       const token = await new SignJWT({ sub: 'x' }).setProtectedHeader({ alg: 'RS256', kid: 'k' }).sign((await generateKeyPair('RS256')).privateKey);
       server.script(text(200, JSON.stringify({ keys: [], padding: 'x'.repeat(300 * 1024) }), 'application/json'));
-      const big = await verifyAccessToken(token, { keys: remoteKeySet(`${server.url}/keys`), now: now() });
+      const big = await verifyAccessToken(token, { keys: remoteKeySet(`${server.url}/keys`), now: now(), correlationId: 'live-test' });
       assert.match(big.findings[0]?.message ?? '', /larger than the 262144 bytes accepted/);
       server.script(json(500, {}));
-      const failing = await verifyAccessToken(token, { keys: remoteKeySet(`${server.url}/keys2`), now: now() });
+      const failing = await verifyAccessToken(token, { keys: remoteKeySet(`${server.url}/keys2`), now: now(), correlationId: 'live-test' });
       assert.equal(failing.decision, 'DENY');
       assert.match(failing.findings[0]?.message ?? '', /HTTP 500/);
     } finally {

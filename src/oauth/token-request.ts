@@ -3,7 +3,6 @@
  * assertion for every attempt (so a retry never replays a jti), bounded retries on 429 and 5xx,
  * DPoP when the app demands it, and every refusal explained.
  */
-import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import {
   AgbacError,
   type AudienceStyle,
@@ -12,12 +11,12 @@ import {
   type Human,
   isRecord,
   type JsonRecord,
+  requireSecureUrl,
   signAssertion,
   type SigningCredential,
 } from '../core';
-import { type Advice, type AdviceContext, adviceFor } from './advice';
+import { DpopProver } from './dpop';
 import { httpRequest, type HttpResponse, jsonBody, NetworkError, ResponseError } from './http';
-import { requireSecureUrl } from './jwks';
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
@@ -49,6 +48,23 @@ export interface TokenRequestOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** 0..1 for retry jitter; default Math.random. */
   readonly random?: () => number;
+  /** New `jti` values; default a random UUID. */
+  readonly newId?: () => string;
+  /**
+   * What to tell the user about a refusal, appended to the error's message. The Okta layer's
+   * `tokenErrorHint` says what the refusal means for an Okta setup.
+   */
+  readonly hint?: (refusal: TokenRefusal) => string | undefined;
+}
+
+/** An OAuth refusal from the token endpoint, with what the request was. */
+export interface TokenRefusal {
+  readonly status: number;
+  readonly error: string;
+  readonly errorDescription: string | undefined;
+  readonly tokenEndpoint: string;
+  readonly clientId: string;
+  readonly scopes: readonly string[];
 }
 
 export interface TokenResult {
@@ -64,15 +80,20 @@ export interface TokenResult {
   readonly dpop: boolean;
 }
 
-/** The authorization server answered with an OAuth error. */
+/** The authorization server answered with an OAuth error. The message ends with the hint, when one was given. */
 export class TokenError extends AgbacError {
-  constructor(
-    readonly status: number,
-    readonly error: string,
-    readonly errorDescription: string | undefined,
-    readonly advice: Advice,
-  ) {
-    super('ERR_TOKEN', `${error}${errorDescription ? `: ${errorDescription}` : ''} (HTTP ${status}). ${advice.fix}`);
+  static override readonly code = 'ERR_TOKEN';
+  override readonly code = 'ERR_TOKEN';
+  readonly status: number;
+  readonly error: string;
+  readonly errorDescription: string | undefined;
+
+  constructor(refusal: TokenRefusal, hint: string | undefined) {
+    const { status, error, errorDescription } = refusal;
+    super(`${error}${errorDescription ? `: ${errorDescription}` : ''} (HTTP ${status}).${hint ? ` ${hint}` : ''}`);
+    this.status = status;
+    this.error = error;
+    this.errorDescription = errorDescription;
   }
 }
 
@@ -89,7 +110,8 @@ export async function requestToken(options: TokenRequestOptions): Promise<TokenR
   const clock = options.clock ?? systemClock;
   const sleep = options.sleep ?? realSleep;
   const maxRetries = options.maxRetries ?? 2;
-  let dpop: DpopState | undefined;
+  const newId = options.newId ?? (() => crypto.randomUUID());
+  let dpop: DpopProver | undefined;
   let attempt = 0;
   let retries = 0;
   for (;;) {
@@ -103,6 +125,7 @@ export async function requestToken(options: TokenRequestOptions): Promise<TokenR
       audienceStyle: options.audienceStyle,
       lifetimeSeconds: options.lifetimeSeconds,
       delegation: options.delegation,
+      jti: newId(),
     });
     const signed = await signAssertion(assertion, options.credential, options.alg ? { alg: options.alg } : {});
     const form = new URLSearchParams({
@@ -112,7 +135,7 @@ export async function requestToken(options: TokenRequestOptions): Promise<TokenR
       client_assertion: signed,
     });
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-    if (dpop) headers.dpop = await dpop.proof(options.tokenEndpoint, clock());
+    if (dpop) headers.dpop = await dpop.proof('POST', options.tokenEndpoint, clock(), newId());
 
     let response: HttpResponse;
     try {
@@ -149,11 +172,18 @@ export async function requestToken(options: TokenRequestOptions): Promise<TokenR
       continue;
     }
     if (error === 'invalid_dpop_proof' && !dpop && options.dpop !== 'off') {
-      dpop = await DpopState.create();
+      dpop = await DpopProver.create();
       continue;
     }
-    const context: AdviceContext = { tokenEndpoint: options.tokenEndpoint, clientId: options.clientId, scopes: options.scopes };
-    throw new TokenError(response.status, error, description, adviceFor(error, description, context));
+    const refusal: TokenRefusal = {
+      status: response.status,
+      error,
+      errorDescription: description,
+      tokenEndpoint: options.tokenEndpoint,
+      clientId: options.clientId,
+      scopes: options.scopes,
+    };
+    throw new TokenError(refusal, options.hint?.(refusal));
   }
 }
 
@@ -194,24 +224,4 @@ export function rateLimitDelay(response: HttpResponse, nowSeconds: number): numb
     return Math.max(0, reset * 1000 - base) + 1000;
   }
   return undefined;
-}
-
-/** A DPoP key pair for this token request, and the nonce the server gave (RFC 9449). */
-class DpopState {
-  nonce: string | undefined;
-
-  private constructor(private readonly privateKey: CryptoKey, private readonly publicJwk: JWK) {}
-
-  static async create(): Promise<DpopState> {
-    const { privateKey, publicKey } = await generateKeyPair('ES256');
-    return new DpopState(privateKey, await exportJWK(publicKey));
-  }
-
-  proof(url: string, now: number): Promise<string> {
-    const htu = url.split(/[?#]/)[0] ?? url;
-    return new SignJWT({ htm: 'POST', htu, jti: crypto.randomUUID(), ...(this.nonce ? { nonce: this.nonce } : {}) })
-      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: this.publicJwk })
-      .setIssuedAt(now)
-      .sign(this.privateKey);
-  }
 }

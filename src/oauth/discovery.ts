@@ -1,7 +1,6 @@
 /** Authorization server metadata (RFC 8414, or OpenID discovery), as Okta publishes it under the issuer. */
-import { AgbacError, isRecord, sameUrl } from '../core';
+import { AgbacError, isRecord, requireSecureUrl, sameUrl } from '../core';
 import { httpRequest, jsonBody, ResponseError } from './http';
-import { requireSecureUrl } from './jwks';
 
 export interface ServerMetadata {
   readonly issuer: string;
@@ -13,10 +12,10 @@ export interface ServerMetadata {
   readonly raw: Record<string, unknown>;
 }
 
+/** The issuer publishes no usable metadata (missing, for another issuer, or without its endpoints). */
 export class DiscoveryError extends AgbacError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('ERR_DISCOVERY', message, options);
-  }
+  static override readonly code = 'ERR_DISCOVERY';
+  override readonly code = 'ERR_DISCOVERY';
 }
 
 /**

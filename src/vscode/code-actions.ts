@@ -4,8 +4,7 @@
  * Management API token exists, lazily, when the fix is chosen.
  */
 import * as vscode from 'vscode';
-import { epochSeconds, type FixContext, fixFor, isRecord, type LocatedFinding, looksLikeEmail } from '../core';
-import { connectionUrls } from '../okta/connection';
+import { connectionUrls, epochSeconds, type FixContext, fixFor, isRecord, type LocatedFinding, looksLikeEmail } from '../core';
 import { DIAGNOSTIC_SOURCE, toRange } from './diagnostics';
 import { lintForEditor } from './lint';
 import { log } from './log';
@@ -41,6 +40,7 @@ export class PayloadCodeActions implements vscode.CodeActionProvider<FixAction> 
       const urls = connection ? connectionUrls(connection) : undefined;
       const fixContext: FixContext = {
         now: epochSeconds(new Date()),
+        newId: () => crypto.randomUUID(),
         audienceStyle: connection?.audienceStyle ?? settings.assertionAudience,
         ...(connection ? { clientId: connection.clientId } : {}),
         ...(urls ? { tokenEndpoint: urls.tokenEndpoint, issuer: urls.issuer } : {}),

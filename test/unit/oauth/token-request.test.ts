@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { decodeProtectedHeader, decodeJwt as joseDecode, jwtVerify, createLocalJWKSet, type JWK } from 'jose';
 import { parseJwt } from '../../../src/core';
-import { adviceFor, NetworkError, rateLimitDelay, requestToken, ResponseError, TokenError, type TokenRequestOptions } from '../../../src/okta';
+import { NetworkError, rateLimitDelay, requestToken, ResponseError, TokenError, type TokenRequestOptions } from '../../../src/oauth';
+import { tokenErrorHint } from '../../../src/okta';
 import { type FakeServer, fakeServer, hang, json, text } from './fake-server';
 
 const SECRET = 's'.repeat(64);
@@ -96,14 +97,21 @@ describe('requestToken', () => {
     assert.equal(server.seen.length, 1);
   });
 
-  it('explains OAuth refusals, with the fix', async () => {
-    server.script(json(401, { error: 'invalid_client', error_description: 'The audience claim for client_assertion must be the endpoint invoked for the request.' }));
+  it('reports OAuth refusals with their parts, and the hint it is given', async () => {
+    const refusal = { error: 'invalid_client', error_description: 'The audience claim for client_assertion must be the endpoint invoked for the request.' };
+    server.script(json(401, refusal), json(401, refusal));
     await assert.rejects(requestToken(options()), (error: unknown) => {
       assert.ok(error instanceof TokenError);
+      assert.equal(error.code, 'ERR_TOKEN');
       assert.equal(error.status, 401);
       assert.equal(error.error, 'invalid_client');
-      assert.match(error.advice.fix, /Set aud to the token endpoint \(http:\/\/127\.0\.0\.1:\d+\/oauth2\/aus1\/v1\/token\)/);
-      assert.equal(error.advice.guideStep, 'Step 8.1 (aud)');
+      assert.equal(error.errorDescription, refusal.error_description);
+      assert.equal(error.message, `invalid_client: ${refusal.error_description} (HTTP 401).`);
+      return true;
+    });
+    await assert.rejects(requestToken(options({ hint: tokenErrorHint })), (error: unknown) => {
+      assert.ok(error instanceof TokenError);
+      assert.match(error.message, /\(HTTP 401\)\. Set aud to the token endpoint \(http:\/\/127\.0\.0\.1:\d+\/oauth2\/aus1\/v1\/token\)/);
       return true;
     });
   });
@@ -158,7 +166,8 @@ describe('requestToken', () => {
 
   it('reports DPoP instead of using it when told not to', async () => {
     server.script(json(400, { error: 'invalid_dpop_proof', error_description: 'The DPoP proof JWT header is missing.' }));
-    await assert.rejects(requestToken(options({ dpop: 'off' })), (error: unknown) => error instanceof TokenError && /DPoP/.test(error.advice.meaning));
+    await assert.rejects(requestToken(options({ dpop: 'off' })), (error: unknown) => error instanceof TokenError && error.error === 'invalid_dpop_proof' && /DPoP proof/.test(error.message));
+    assert.equal(server.seen.length, 1, 'no second attempt');
   });
 
   it('works with any standards-compliant server: plain paths, a private key, RS256', async () => {
@@ -180,32 +189,5 @@ describe('rateLimitDelay', () => {
   });
   it('is undefined without rate-limit headers', () => {
     assert.equal(rateLimitDelay(response({}), 1767348000), undefined);
-  });
-});
-
-describe('adviceFor', () => {
-  const rows: [string, string][] = [
-    ['invalid_client', 'The client_assertion token is expired.'],
-    ['invalid_client', 'The client_assertion token has an expiration too far into the future.'],
-    ['invalid_client', 'The client_assertion signature is invalid.'],
-    ['invalid_client', 'The client_assertion JWT kid is invalid.'],
-    ['invalid_client', 'The client_assertion_type is invalid.'],
-    ['invalid_client', 'The audience claim for client_assertion must be the endpoint invoked for the request.'],
-    ['invalid_client', 'The client_assertion token has already been used.'],
-    ['invalid_client', 'Client authentication failed. Either the client or the client credentials are invalid.'],
-    ['invalid_client', 'The client assertion is invalid.'],
-    ['invalid_scope', 'One or more scopes are not configured for the authorization server resource.'],
-    ['unauthorized_client', 'The client is not authorized to use the provided grant type. Configured grant types: [authorization_code].'],
-    ['access_denied', 'Policy evaluation failed for this request, please check the policy configurations.'],
-    ['invalid_dpop_proof', 'The DPoP proof JWT header is missing.'],
-    ['invalid_request', 'Cannot supply multiple client credentials. Use one of the following: credentials in the Authorization header, credentials in the post body, or the client_assertion in the post body.'],
-  ];
-  it('has specific advice for every error of Okta\'s token endpoint and the guide\'s troubleshooting, each different', () => {
-    const fixes = rows.map(([error, description]) => adviceFor(error, description).fix);
-    for (const fix of fixes) assert.doesNotMatch(fix, /agbac doctor/, 'not the generic fallback');
-    assert.equal(new Set(fixes).size, rows.length);
-  });
-  it('falls back to a generic reading for unknown errors', () => {
-    assert.match(adviceFor('temporarily_unavailable', 'try later').meaning, /temporarily_unavailable: try later/);
   });
 });

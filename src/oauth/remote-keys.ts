@@ -4,7 +4,7 @@
  * https is required except on loopback.
  */
 import { createRemoteJWKSet, customFetch, type FetchImplementation, type JWTVerifyGetKey } from 'jose';
-import { isLoopbackHost, parseUrl } from '../core';
+import { requireSecureUrl } from '../core';
 import { httpRequest, NetworkError } from './http';
 
 export interface RemoteKeySetOptions {
@@ -17,16 +17,6 @@ export interface RemoteKeySetOptions {
   /** Largest key set accepted; default 256 KiB. */
   readonly maxBytes?: number;
   readonly ca?: string;
-}
-
-/** Checks that a URL may carry keys or tokens: absolute, https, or http on a loopback host. */
-export function requireSecureUrl(value: string, what: string): URL {
-  const url = parseUrl(value);
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new TypeError(`${what} must be an http(s) URL, got "${value}"`);
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw new TypeError(`${what} must use https (http is allowed only for loopback hosts): ${value}`);
-  }
-  return url;
 }
 
 /** A key resolver that fetches the JWKS at `url`, caches it and refetches on an unknown kid. */

@@ -1,6 +1,7 @@
 /**
  * Verifying a token end to end against a live issuer: keys from its metadata, the core's token
- * rules, and the human approved by an allow-list or by membership of an Okta group.
+ * rules, and the human approved by an allow-list or by membership of a group in a directory
+ * (the Okta layer supplies one over the Management API).
  */
 import {
   type HumanApproval,
@@ -13,16 +14,21 @@ import {
   type VerifyOptions,
 } from '../core';
 import { discover } from './discovery';
-import { remoteKeySet } from './jwks';
-import type { OrgApi } from './org';
+import { remoteKeySet } from './remote-keys';
+
+/**
+ * A directory of people, asked for one user's group names. `undefined` means no such user.
+ * The Okta layer's `oktaDirectory` answers from the Management API.
+ */
+export type GroupDirectory = (userId: string) => Promise<readonly string[] | undefined>;
 
 /** How the human is approved. */
 export type HumanPolicy =
   | { readonly kind: 'allow-list'; readonly ids: readonly string[] }
-  | { readonly kind: 'okta-group'; readonly group: string; readonly org: OrgApi };
+  | { readonly kind: 'group'; readonly group: string; readonly directory: GroupDirectory };
 
 /** The core's verification options, with the keys optional (found through the issuer) and the human approved by policy. */
-export interface LiveVerifyOptions extends Omit<VerifyOptions, 'keys' | 'humanApproval'> {
+export interface LiveVerifyOptions extends Omit<VerifyOptions, 'keys' | 'humanApproval' | 'correlationId'> {
   readonly issuer: string;
   readonly audience: string;
   /** Keys to use instead of discovering the issuer's. */
@@ -30,6 +36,8 @@ export interface LiveVerifyOptions extends Omit<VerifyOptions, 'keys' | 'humanAp
   readonly human?: HumanPolicy;
   readonly ca?: string;
   readonly timeoutMs?: number;
+  /** Default: a random UUID. */
+  readonly correlationId?: string;
 }
 
 /** Remote key sets by JWKS URL, so repeated verifications reuse jose's cache. */
@@ -50,7 +58,12 @@ export async function issuerKeys(issuer: string, options: { ca?: string; timeout
 export async function verifyLive(token: string, options: LiveVerifyOptions): Promise<Verification> {
   const keys = options.keys ?? (await issuerKeys(options.issuer, { ca: options.ca, timeoutMs: options.timeoutMs }));
   const { human: _human, ca: _ca, timeoutMs: _timeout, ...core } = options;
-  return verifyAccessToken(token, { ...core, keys, humanApproval: await humanApproval(token, options) });
+  return verifyAccessToken(token, {
+    ...core,
+    keys,
+    humanApproval: await humanApproval(token, options),
+    correlationId: options.correlationId ?? crypto.randomUUID(),
+  });
 }
 
 /** For group approval, the human's groups are looked up before the decision. */
@@ -61,7 +74,5 @@ async function humanApproval(token: string, options: LiveVerifyOptions): Promise
   const parsed = parseJwt(token.trim());
   const human = parsed.ok ? subjectsOf(parsed.jwt.payload, options.mapping ?? OKTA_MAPPING).human : undefined;
   if (!human) return { kind: 'group', group: policy.group, memberOf: [] };
-  const user = await policy.org.getUser(human);
-  const groups = user ? await policy.org.listUserGroups(user.id) : [];
-  return { kind: 'group', group: policy.group, memberOf: groups.map((group) => group.profile.name) };
+  return { kind: 'group', group: policy.group, memberOf: (await policy.directory(human)) ?? [] };
 }
