@@ -1,4 +1,5 @@
 /** Entry point of the bundled `agbac` executable. */
+import { messageOf } from './core';
 import { main } from './cli/main';
 
 async function readStdin(): Promise<string> {
@@ -23,7 +24,7 @@ main(process.argv.slice(2), {
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`agbac: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`agbac: ${messageOf(error)}\n`);
     process.exitCode = 1;
   },
 );

@@ -32,7 +32,7 @@ payload as JSON and the time claims in words. The signature is NOT checked: use 
   },
 };
 
-export function describeTimes(payload: JsonObject, now: number): { claim: string; value: number; iso: string; relative: string }[] {
+function describeTimes(payload: JsonObject, now: number): { claim: string; value: number; iso: string; relative: string }[] {
   return TIME_CLAIMS.flatMap((claim) => {
     const value = payload[claim];
     return isNumericDate(value) ? [{ claim, value, iso: isoTime(value), relative: relativeTime(value, now) }] : [];

@@ -1,5 +1,5 @@
 /** `agbac explain`: a rule's explanation, or the list of rules. */
-import { findRule, RULES, type Rule } from '../core';
+import { explainRule, findRule, RULES } from '../core';
 import { type Command, EXIT, formatOption, json, parse, UsageError } from './common';
 
 export const explainCommand: Command = {
@@ -19,21 +19,7 @@ agbac explain --list [--format text|json]`,
     if (!code || extra.length) throw new UsageError('give one rule code, e.g. agbac explain AGBAC010, or --list');
     const rule = findRule(code);
     if (!rule) throw new UsageError(`no rule "${code}"; agbac explain --list shows them all`);
-    io.out(format === 'json' ? json(rule) : explainText(rule));
+    io.out(format === 'json' ? json(rule) : explainRule(rule, 'text'));
     return EXIT.ok;
   },
 };
-
-export function explainText(rule: Rule): string {
-  const lines = [
-    `${rule.code} ${rule.name} (${rule.severity}${rule.severityIn ? `; ${Object.entries(rule.severityIn).map(([p, s]) => `${s} under ${p}`).join(', ')}` : ''})`,
-    `Applies to: ${rule.targets.join(', ')}${rule.profiles ? `; profiles: ${rule.profiles.join(', ')}` : ''}`,
-    `Points at: ${rule.path}`,
-    `Message: ${rule.message}`,
-    '',
-    rule.explanation,
-  ];
-  if (rule.fix) lines.push('', `Quick fix: ${rule.fix}`);
-  if (rule.reference) lines.push(`Reference: ${rule.reference}`);
-  return lines.join('\n');
-}

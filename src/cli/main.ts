@@ -12,7 +12,7 @@ import { signCommand } from './sign';
 import { tokenCommand } from './token';
 import { verifyCommand } from './verify';
 
-export const COMMANDS: readonly Command[] = [
+const COMMANDS: readonly Command[] = [
   lintCommand,
   decodeCommand,
   signCommand,

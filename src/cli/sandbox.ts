@@ -2,7 +2,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isLoopbackHost } from '../core';
+import { isLoopbackHost, messageOf } from '../core';
 import { DEFAULT_IDS, type Sandbox, SandboxError, startSandbox } from '../sandbox';
 import { type Command, CommandError, EXIT, intOption, parse, readInput, UsageError } from './common';
 
@@ -84,7 +84,7 @@ function parseSeedFile(name: string, text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new CommandError(`${name} is not valid JSON: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    throw new CommandError(`${name} is not valid JSON: ${messageOf(error).split('\n')[0] ?? ''}`);
   }
 }
 

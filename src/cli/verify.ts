@@ -125,7 +125,7 @@ async function assertionActor(source: string, io: Io): Promise<JsonRecord> {
   return act;
 }
 
-export function verificationJson(result: Verification, unchecked: readonly string[]) {
+function verificationJson(result: Verification, unchecked: readonly string[]) {
   return {
     decision: result.decision,
     signatureValid: result.signatureValid,
@@ -143,7 +143,7 @@ export function verificationJson(result: Verification, unchecked: readonly strin
   };
 }
 
-export function verificationText(result: Verification, unchecked: readonly string[]): string {
+function verificationText(result: Verification, unchecked: readonly string[]): string {
   const mark = { error: '✗', warning: '!', info: 'i' } as const;
   const lines = [`${result.decision}  agent ${result.agent ?? '(none)'}  human ${result.human ?? '(none)'}`];
   const sorted = [...result.findings].sort((a, b) => severityRank(a.severity) - severityRank(b.severity));

@@ -72,7 +72,7 @@ export function parseVerificationKeysText(text: string, what: string): string | 
 }
 
 /** Placeholders of the template where no connection says better; each keeps a rule on until replaced. */
-export const TEMPLATE_PLACEHOLDERS = {
+const TEMPLATE_PLACEHOLDERS = {
   clientId: '0oa_REPLACE_WITH_CLIENT_ID',
   tokenEndpoint: 'https://your-org.okta.com/oauth2/aus_REPLACE/v1/token',
   human: { id: '00u_REPLACE_WITH_OKTA_USER_ID', email: 'person@example.com', name: 'Full Name' },

@@ -63,8 +63,3 @@ export function findJwts(text: string): JwtOccurrence[] {
   }
   return found;
 }
-
-/** The JWT occurrence covering an offset, if any. */
-export function jwtAt(text: string, offset: number): JwtOccurrence | undefined {
-  return findJwts(text).find((jwt) => offset >= jwt.offset && offset <= jwt.offset + jwt.length);
-}

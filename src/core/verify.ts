@@ -16,7 +16,6 @@ import { auditEvent, type AuditEvent, decide, type Decision } from './decision';
 import { KeyError, messageOf } from './errors';
 import { type JsonObject, parseJwt } from './jwt';
 import { OKTA_MAPPING } from './profiles';
-import { ruleFor } from './rules/catalogue';
 import { type Finding, FindingList, isRecord, quote } from './rules/finding';
 import { checkTokenClaims, subjectsOf, type TokenExpectations } from './rules/token';
 
@@ -47,7 +46,7 @@ export interface Verification {
   readonly audit: AuditEvent;
 }
 
-export const DEFAULT_TOKEN_ALGORITHMS: readonly string[] = ['RS256'];
+const DEFAULT_TOKEN_ALGORITHMS: readonly string[] = ['RS256'];
 
 /**
  * Verifies an access token and decides. Never throws for bad token data: a malformed token, an
@@ -77,7 +76,7 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
 }
 
 /** Turns the keys given into a resolver jose can use. */
-export async function keyResolver(keys: VerificationKeys, algorithms: readonly string[]): Promise<JWTVerifyGetKey> {
+async function keyResolver(keys: VerificationKeys, algorithms: readonly string[]): Promise<JWTVerifyGetKey> {
   if (typeof keys === 'function') return keys;
   try {
     if (typeof keys === 'string') {

@@ -5,7 +5,7 @@
  */
 import { createRemoteJWKSet, customFetch, type FetchImplementation, type JWTVerifyGetKey } from 'jose';
 import { requireSecureUrl } from '../core';
-import { httpRequest, NetworkError } from './http';
+import { httpRequest, NetworkError, ResponseError } from './http';
 
 export interface RemoteKeySetOptions {
   /** Per-fetch deadline; default 10 s. */
@@ -31,10 +31,10 @@ export function remoteKeySet(url: string, options: RemoteKeySetOptions = {}): JW
         ca: options.ca,
         signal: init.signal,
       });
-      if (response.status !== 200) throw new Error(`the key set at ${target} answered HTTP ${response.status}`);
+      if (response.status !== 200) throw new ResponseError(`the key set at ${target} answered HTTP ${response.status}`, response.status);
       return new Response(response.body, { status: response.status, headers: { 'content-type': response.headers['content-type'] ?? '' } });
     } catch (error) {
-      throw error instanceof NetworkError ? new Error(`cannot fetch the key set: ${error.message}`, { cause: error }) : error;
+      throw error instanceof NetworkError ? new NetworkError(error.failure, `cannot fetch the key set: ${error.message}`, { cause: error }) : error;
     }
   };
   return createRemoteJWKSet(requireSecureUrl(url, 'the JWKS URL'), {

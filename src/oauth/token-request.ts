@@ -18,7 +18,7 @@ import {
 import { DpopProver } from './dpop';
 import { httpRequest, type HttpResponse, jsonBody, NetworkError, ResponseError } from './http';
 
-export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 export interface TokenRequestOptions {
   readonly tokenEndpoint: string;

@@ -4,8 +4,10 @@
  * on (token requests, discovery, verification) is `src/oauth`.
  */
 export * from './advice';
+export * from './checks';
 export * from './directory';
 export * from './doctor';
+export * from './errors';
 export * from './guide';
 export * from './org';
 export * from './provision';

@@ -5,6 +5,7 @@
  */
 import type { JWK } from 'jose';
 import type { AuthMethod } from '../core';
+import { ManagementError } from './errors';
 import { claimCoversScopes, GUIDE, guideClaim, guidePolicy, guideRule, guideScope, policyCoversClient, ruleCoversScopes } from './guide';
 import type { App, AuthServer, Claim, NewApp, OrgApi, Policy } from './org';
 
@@ -247,6 +248,6 @@ function withClient(policy: Policy, clientId: string): Policy {
 }
 
 function required(value: string | undefined, what: string): string {
-  if (!value) throw new Error(`the ${what} was not created`);
+  if (!value) throw new ManagementError(`Okta answered without the ${what}'s id: it may not have been created`, undefined, undefined);
   return value;
 }

@@ -7,8 +7,9 @@
  * reports the real cause.
  */
 import { Agent } from 'node:https';
-import { AgbacError, isRecord, normalizeOrgUrl } from '../core';
+import { isRecord, messageOf, normalizeOrgUrl } from '../core';
 import { adviceFor } from './advice';
+import { ManagementError } from './errors';
 import type { App, AuthServer, Claim, Group, NewApp, OrgApi, Policy, PolicyRule, Scope, User } from './org';
 
 type OktaSdk = typeof import('@okta/okta-sdk-nodejs');
@@ -32,21 +33,6 @@ export interface ManagementOptions {
   readonly ca?: string;
   /** Per request; default 15 s. */
   readonly timeoutMs?: number;
-}
-
-/** A Management API call failed; the message says what and what to do. */
-export class ManagementError extends AgbacError {
-  static override readonly code = 'ERR_MANAGEMENT';
-  override readonly code = 'ERR_MANAGEMENT';
-
-  constructor(
-    message: string,
-    readonly status: number | undefined,
-    readonly errorCode: string | undefined,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /** The scopes the toolkit's Management calls need in PrivateKey (OAuth service app) mode. */
@@ -130,7 +116,7 @@ function managementError(error: unknown, what: string): ManagementError {
   if (error instanceof ManagementError) return error;
   const status = isRecord(error) && typeof error.status === 'number' ? error.status : undefined;
   const code = isRecord(error) && typeof error.errorCode === 'string' ? error.errorCode : undefined;
-  const summary = isRecord(error) && typeof error.errorSummary === 'string' ? error.errorSummary : error instanceof Error ? error.message : String(error);
+  const summary = isRecord(error) && typeof error.errorSummary === 'string' ? error.errorSummary : messageOf(error);
   const hint =
     code === 'E0000011' ? ' The API token is invalid, expired or revoked: create one under Security → API → Tokens.'
     : code === 'E0000006' ? ' The credential lacks the permission: use an API token of an admin who may manage authorization servers and apps, or grant the service app the okta.* scopes.'

@@ -86,7 +86,7 @@ export class BodyTooLargeError extends Error {
 }
 
 /** The client went away (or broke the connection) before its body arrived. */
-export class BodyReadError extends Error {}
+class BodyReadError extends Error {}
 
 /** Bodies beyond this are not even drained: the connection is cut. */
 const DRAIN_LIMIT = 8 * 1024 * 1024;
@@ -121,7 +121,7 @@ export function mediaType(req: IncomingMessage): string {
 }
 
 /** The answer for a thrown error: OAuth errors in OAuth's shape, everything else in the Management API's. */
-export function errorReply(error: unknown, log?: (line: string) => void): Reply {
+function errorReply(error: unknown, log?: (line: string) => void): Reply {
   if (error instanceof OAuthError) {
     return { status: error.status, body: error.body(), headers: { 'Cache-Control': 'no-store', Pragma: 'no-cache' } };
   }

@@ -17,7 +17,7 @@ export const ID_PREFIX = {
 } as const;
 
 /** Uniformly random letters and digits. */
-export function randomAlphanumeric(length: number): string {
+function randomAlphanumeric(length: number): string {
   let text = '';
   for (let index = 0; index < length; index += 1) text += ALPHANUMERIC[randomInt(ALPHANUMERIC.length)];
   return text;

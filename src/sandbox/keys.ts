@@ -25,7 +25,7 @@ async function newKey(created: number): Promise<SigningKey> {
   const { publicKey, privateKey } = await generateRsa('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
   const exported = publicKey.export({ format: 'jwk' });
   const { e, n } = exported;
-  if (typeof e !== 'string' || typeof n !== 'string') throw new Error('the RSA public key did not export as a JWK');
+  if (typeof e !== 'string' || typeof n !== 'string') throw new TypeError('the RSA public key did not export as a JWK');
   const kid = await calculateJwkThumbprint({ kty: 'RSA', e, n });
   return { kid, jwk: { kty: 'RSA', alg: 'RS256', kid, use: 'sig', e, n }, status: 'ACTIVE', privateKey, created };
 }
@@ -48,7 +48,7 @@ export class KeyRing {
   /** The key that signs new tokens. */
   get active(): SigningKey {
     const [active] = this.keys;
-    if (!active) throw new Error('the key ring is empty');
+    if (!active) throw new TypeError('the key ring is empty');
     return active;
   }
 

@@ -17,7 +17,7 @@ import { type AppRecord, OKTA_API_SCOPES, type OktaApiScope } from './model';
 import { checkDpop, checkGrantType, invokedEndpoint, readForm, tokenAnswer } from './token';
 
 /** Org access tokens live one hour, as Okta's do. */
-export const ORG_TOKEN_LIFETIME_SECONDS = 3600;
+const ORG_TOKEN_LIFETIME_SECONDS = 3600;
 
 /** The org authorization server's token endpoint, `{orgUrl}/oauth2/v1/token`. */
 export function orgTokenEndpointOf(orgUrl: string): string {
@@ -56,7 +56,7 @@ async function authenticate(context: SandboxContext, req: IncomingMessage, form:
 }
 
 /** The handler of `POST /oauth2/v1/token`. */
-export function orgTokenEndpoint(context: SandboxContext): Handler {
+function orgTokenEndpoint(context: SandboxContext): Handler {
   return async ({ req }) => {
     const form = await readForm(req);
     const now = context.org.now();

@@ -21,7 +21,7 @@ import type {
 import type { AppFields, AuthServerFields, PolicyFields, RuleFields, UserFields } from './shapes';
 
 /** The id of the built-in Everyone group (every user is a member). */
-export const EVERYONE_GROUP_ID = '00geveryone000000000';
+const EVERYONE_GROUP_ID = '00geveryone000000000';
 
 /** `ALL_CLIENTS` in a policy's client condition. */
 export const ALL_CLIENTS = 'ALL_CLIENTS';

@@ -162,7 +162,7 @@ export class Reader {
 }
 
 /** A short name of a JSON value's type, for messages. */
-export function kind(value: unknown): string {
+function kind(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';

@@ -12,7 +12,7 @@ import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import * as x509 from '@peculiar/x509';
 
-export const CA_FILE_NAME = 'agbac-sandbox-ca.pem';
+const CA_FILE_NAME = 'agbac-sandbox-ca.pem';
 
 export interface TlsMaterial {
   /** The server's private key (PKCS#8 PEM), for node:https. */

@@ -16,7 +16,7 @@ import { evaluatePolicies } from './policy';
 import { issuerOf } from './views';
 
 /** Token requests are small forms; anything larger is refused (413). */
-export const FORM_LIMIT_BYTES = 64 * 1024;
+const FORM_LIMIT_BYTES = 64 * 1024;
 
 /** An ACTIVE authorization server, or Okta's 404 E0000007. */
 export function activeServer(context: SandboxContext, id: string | undefined): AuthServerRecord {

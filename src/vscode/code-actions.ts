@@ -4,7 +4,7 @@
  * Management API token exists, lazily, when the fix is chosen.
  */
 import * as vscode from 'vscode';
-import { connectionUrls, epochSeconds, type FixContext, fixFor, isRecord, type LocatedFinding, looksLikeEmail } from '../core';
+import { connectionUrls, epochSeconds, messageOf, type FixContext, fixFor, isRecord, type LocatedFinding, looksLikeEmail } from '../core';
 import { DIAGNOSTIC_SOURCE, toRange } from './diagnostics';
 import { lintForEditor } from './lint';
 import { log } from './log';
@@ -73,7 +73,7 @@ export class PayloadCodeActions implements vscode.CodeActionProvider<FixAction> 
     try {
       userId = await this.lookup(action.lookupEmail);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = messageOf(error);
       log.warn('quick fix', `looking up ${action.lookupEmail} failed: ${reason}`);
       void vscode.window.showWarningMessage(`AGBAC: could not look up ${action.lookupEmail} (${reason}); a placeholder was used instead.`);
     }

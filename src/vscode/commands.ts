@@ -32,7 +32,7 @@ import { ruleUri } from './rule-docs';
 import { type ConnectionSecrets, isSecretKind, SECRET_KINDS, type SecretKind } from './secrets';
 import { readSettings } from './settings';
 
-export const COMMANDS = {
+const COMMANDS = {
   newAssertionPayload: 'agbac.newAssertionPayload',
   signAssertion: 'agbac.signAssertion',
   decodeToken: 'agbac.decodeToken',

@@ -23,7 +23,7 @@ const SEVERITY: Record<LocatedFinding['severity'], vscode.DiagnosticSeverity> = 
   info: vscode.DiagnosticSeverity.Information,
 };
 
-export function toDiagnostic(finding: LocatedFinding, uri: vscode.Uri): vscode.Diagnostic {
+function toDiagnostic(finding: LocatedFinding, uri: vscode.Uri): vscode.Diagnostic {
   const diagnostic = new vscode.Diagnostic(toRange(finding.range), finding.message, SEVERITY[finding.severity]);
   diagnostic.source = DIAGNOSTIC_SOURCE;
   diagnostic.code = { value: finding.code, target: ruleUri(finding.code) };

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { Connection } from '../core';
 import { PayloadCodeActions } from './code-actions';
-import { registerCommands } from './commands';
+import { registerCommands, UserFacingError } from './commands';
 import { PayloadDiagnostics } from './diagnostics';
 import { PayloadHoverProvider } from './hovers';
 import { log } from './log';
@@ -22,7 +22,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const secrets = new ConnectionSecrets(context.secrets);
   const lookUpUser = async (connection: Connection, emailOrLogin: string) => {
     const token = await secrets.get(connection, 'apiToken');
-    if (!token) throw new Error(`no Management API token is stored for "${connection.name}" (AGBAC: Set Secret or Key)`);
+    if (!token) throw new UserFacingError(`no Management API token is stored for "${connection.name}" (AGBAC: Set Secret or Key)`);
     const { connectOrg, findUsers } = await import('../okta/lookup');
     return findUsers(await connectOrg({ orgUrl: connection.orgUrl, credential: { kind: 'api-token', token } }), emailOrLogin);
   };

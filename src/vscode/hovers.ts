@@ -9,7 +9,7 @@ import { isLintable, isSchemaValidated, lintForEditor, lintOptions } from './lin
 import { log } from './log';
 import { readSettings } from './settings';
 
-export const DECODE_COMMAND = 'agbac.decodeToken';
+const DECODE_COMMAND = 'agbac.decodeToken';
 
 export class PayloadHoverProvider implements vscode.HoverProvider {
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {

@@ -1,5 +1,6 @@
 /** The extension's one log channel. Lines carry a component tag; tokens are redacted before logging. */
 import * as vscode from 'vscode';
+import { messageOf } from '../core';
 
 let channel: vscode.LogOutputChannel | undefined;
 
@@ -9,7 +10,7 @@ function output(): vscode.LogOutputChannel {
 }
 
 /** Anything JWT-shaped in a log line becomes `eyJhbGci…<last 6>`. */
-export function redact(text: string): string {
+function redact(text: string): string {
   return text.replace(/eyJ[\w-]{2,}\.[\w-]+\.[\w-]*/g, (token) => `${token.slice(0, 8)}…${token.slice(-6)}`);
 }
 
@@ -17,6 +18,6 @@ export const log = {
   info: (component: string, message: string) => output().info(`[${component}] ${redact(message)}`),
   warn: (component: string, message: string) => output().warn(`[${component}] ${redact(message)}`),
   error: (component: string, message: string, error?: unknown) =>
-    output().error(`[${component}] ${redact(message)}${error === undefined ? '' : `: ${redact(error instanceof Error ? error.message : JSON.stringify(error) ?? typeof error)}`}`),
+    output().error(`[${component}] ${redact(message)}${error === undefined ? '' : `: ${redact(messageOf(error))}`}`),
   show: () => output().show(true),
 };

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { ASSERTION_LIMITS, type AudienceStyle, type Connection, isAudienceStyle, isProfileName, type ProfileName, readConnection } from '../core';
 
-export const SETTINGS = {
+const SETTINGS = {
   section: 'agbac',
   profile: 'profile',
   assertionAudience: 'assertionAudience',
@@ -16,7 +16,7 @@ export const SETTINGS = {
   copySignedToClipboard: 'sign.copyToClipboard',
 } as const;
 
-export const DEFAULT_FILES = ['**/*.assertion.json', '**/*.agbac.json'] as const;
+const DEFAULT_FILES = ['**/*.assertion.json', '**/*.agbac.json'] as const;
 
 export interface Settings {
   readonly profile: ProfileName;

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { jwtVerify } from 'jose';
+import { explainRule, ruleFor } from '../../src/core';
 import { DEFAULT_IDS, type Sandbox, startSandbox } from '../../src/sandbox';
 import { agbacDiagnostics, closeAll, codeOf, waitFor, workspaceUri } from './helpers';
 
@@ -102,7 +103,8 @@ describe('commands', () => {
     await vscode.commands.executeCommand('agbac.explainRule', 'AGBAC010');
     const document = await waitFor(() => vscode.window.activeTextEditor?.document, 'the explanation editor');
     assert.equal(document.uri.toString(), 'agbac-rule:/AGBAC010.md');
-    assert.match(document.getText(), /# AGBAC010 aud-is-issuer/);
+    assert.match(document.getText(), /^## AGBAC010 aud-is-issuer$/m);
+    assert.ok(document.getText().includes(explainRule(ruleFor('AGBAC010'), 'markdown')), 'the same rendering as agbac explain and docs/rules.md');
   });
 
   it('the act.sub quick fix looks the user id up in the org', async () => {

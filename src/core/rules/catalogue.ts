@@ -933,11 +933,6 @@ export function ruleFor(code: RuleCode): Rule {
   return rule;
 }
 
-/** True for a string that is the code of a rule in the catalogue. */
-export function isRuleCode(value: unknown): value is RuleCode {
-  return typeof value === 'string' && byCode.has(value);
-}
-
 /** The severity of a rule under a profile. */
 export function severityOf(rule: Rule, profile: ProfileName): Severity {
   return rule.severityIn?.[profile] ?? rule.severity;

@@ -281,7 +281,7 @@ const ruleLifecycle = (status: 'ACTIVE' | 'INACTIVE'): Route => (context) => (re
 };
 
 /** The routes, as [method, path, route]. */
-export const AUTH_SERVER_ROUTES: readonly (readonly [string, string, Route])[] = [
+const AUTH_SERVER_ROUTES: readonly (readonly [string, string, Route])[] = [
   ['GET', '', listServers],
   ['POST', '', createServer],
   ['GET', '/:authServerId', getServer],

@@ -28,11 +28,11 @@ export interface ScopeNeed {
 }
 
 /** The Okta API scope a route needs, from its method and path pattern (`/api/v1/apps/:appId/grants`). */
-export function requiredScope(method: string, path: string): ScopeNeed {
+function requiredScope(method: string, path: string): ScopeNeed {
   const [, api, version, resource = '', , sub] = path.split('/');
   const family = resource === 'apps' && sub === 'grants' ? 'appGrants' : resource;
   if (api !== 'api' || version !== 'v1' || (family !== 'appGrants' && !(FAMILIES as readonly string[]).includes(family))) {
-    throw new Error(`no Okta API scope is defined for ${path}`);
+    throw new TypeError(`no Okta API scope is defined for ${path}`);
   }
   const manage = `okta.${family}.manage`;
   if (method !== 'GET') return { named: manage, accepted: [manage] };
@@ -71,7 +71,7 @@ export function apiGuard(context: SandboxContext): Guard {
  * expired (by the sandbox's clock), `cid` an active app. Returns its `scp`. Anything else
  * answers 401 E0000011, whatever the reason (the token is never logged or echoed).
  */
-export async function verifyOrgToken(context: SandboxContext, token: string): Promise<string[]> {
+async function verifyOrgToken(context: SandboxContext, token: string): Promise<string[]> {
   const orgUrl = context.orgUrl();
   let payload: JWTPayload;
   try {

@@ -10,7 +10,7 @@ import { BodyTooLargeError, mediaType, readBody, type Reply } from '../http';
 import { describeProblem, Reader } from '../reader';
 
 /** JSON bodies larger than this are refused (413). */
-export const JSON_LIMIT_BYTES = 1024 * 1024;
+const JSON_LIMIT_BYTES = 1024 * 1024;
 
 /** Okta's page sizes: 200 by default and at most. */
 const DEFAULT_LIMIT = 200;
@@ -55,7 +55,7 @@ export function validate<T>(body: unknown, read: (reader: Reader) => T): T {
 }
 
 /** Answers 400 E0000001 when a reader collected problems. */
-export function throwProblems(reader: Reader): void {
+function throwProblems(reader: Reader): void {
   const [first] = reader.problems;
   if (first) throw apiErrors.validation(first.path || 'body', reader.problems.map(describeProblem));
 }

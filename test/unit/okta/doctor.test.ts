@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { exportJWK, generateKeyPair } from 'jose';
-import { type Check, runDoctor, type DoctorOptions } from '../../../src/okta';
+import { type Check, DOCTOR_CHECKS, runDoctor, type DoctorOptions } from '../../../src/okta';
 import { DEFAULT_IDS, type TestOrg, testOrg } from './sandbox-helpers';
 
 const AS = `/api/v1/authorizationServers/${DEFAULT_IDS.authServerId}`;
@@ -36,8 +36,12 @@ describe('doctor', () => {
     assert.deepEqual(failed(checks), []);
     assert.deepEqual(
       checks.map((check) => check.id),
-      ['server-exists', 'server-active', 'server-audience', 'scopes', 'act-claim', 'act-claim-access-token', 'act-claim-expression', 'act-claim-active', 'act-claim-scopes', 'policy', 'policy-rule', 'app', 'app-service', 'app-grant', 'app-auth-method', 'human', 'human-group', 'probe', 'probe-verify', 'probe-act'],
+      ['server-exists', 'server-active', 'server-audience', 'scopes', 'app', 'app-service', 'app-grant', 'app-auth-method', 'act-claim', 'act-claim-access-token', 'act-claim-expression', 'act-claim-active', 'act-claim-scopes', 'policy', 'policy-rule', 'human', 'human-group', 'probe', 'probe-verify', 'probe-act'],
     );
+    const order = DOCTOR_CHECKS.map((entry) => entry.id as string);
+    const positions = checks.map((check) => order.indexOf(check.id));
+    assert.deepEqual(positions, [...positions].sort((a, b) => a - b), 'results come in the table\'s (the guide\'s) order');
+    assert.equal(checks.find((check) => check.id === 'human-group')?.title, 'The human is in FinanceUsers');
   });
 
   it('server-exists: an unknown authorization server, and nothing else is checked', async () => {
