@@ -1,0 +1,185 @@
+/**
+ * The sandbox under load, against oidc-provider 9 issuing the same shape of token with the same
+ * client authentication (client_secret_jwt with a single-use jti): issuance rate with 10 and 50
+ * clients, and whether it stays flat over a long run; the single-use jti check with 100,000
+ * assertions remembered; and the client's round trip (sign, request, verify) against bare jose
+ * plus one HTTP post. Each server runs in its own process, so the load generator does not share
+ * its event loop.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createLocalJWKSet, type JSONWebKeySet, jwtVerify, SignJWT } from 'jose';
+import { verifyAccessToken } from '../src/core';
+import { httpRequest, requestToken } from '../src/oauth';
+import { Org } from '../src/sandbox/org';
+import { median, medianMs, QUICK, type Row } from './lib';
+
+interface Server {
+  readonly tokenEndpoint: string;
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly jwksUri?: string;
+  readonly child: ChildProcess;
+}
+
+const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+async function start(kind: 'sandbox' | 'oidc-provider'): Promise<Server> {
+  const script = kind === 'sandbox' ? join(import.meta.dirname, 'servers', 'sandbox.ts') : join(import.meta.dirname, 'servers', 'oidc-provider.mjs');
+  const child = spawn(process.execPath, ['--no-warnings', ...(kind === 'sandbox' ? ['--import', 'tsx'] : []), script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${kind} exited with ${code}`)));
+    createInterface({ input: child.stdout }).once('line', resolve);
+  });
+  return { ...(JSON.parse(line) as Omit<Server, 'child'>), child };
+}
+
+function stop(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.child.once('exit', () => resolve());
+    server.child.kill('SIGTERM');
+  });
+}
+
+/** A client that signs a fresh assertion per request and posts it over a keep-alive connection. */
+function client(server: Server, agent: Agent, audience: string) {
+  const secret = new TextEncoder().encode(server.clientSecret);
+  let counter = 0;
+  return async (): Promise<string> => {
+    const now = Math.floor(Date.now() / 1000);
+    const assertion = await new SignJWT({ act: { sub: '00u8f2k4m6n8p0r2t4v', email: 'alice@corp.example.com', name: 'Alice Smith' } })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer(server.clientId)
+      .setSubject(server.clientId)
+      .setAudience(audience)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 300)
+      .setJti(`${process.pid}-${++counter}-${Math.random().toString(36).slice(2)}`)
+      .sign(secret);
+    const body = new URLSearchParams({ grant_type: 'client_credentials', scope: 'finance.read', client_assertion_type: ASSERTION_TYPE, client_assertion: assertion }).toString();
+    return new Promise<string>((resolve, reject) => {
+      const req = request(server.tokenEndpoint, { method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () =>
+          response.statusCode === 200 ? resolve((JSON.parse(text) as { access_token: string }).access_token) : reject(new Error(`HTTP ${response.statusCode}: ${text.slice(0, 200)}`)),
+        );
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  };
+}
+
+/** Tokens per second with `clients` concurrent clients, in windows of `windowMs` over `durationMs`. */
+async function issuance(server: Server, clients: number, durationMs: number, windowMs: number): Promise<number[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: clients });
+  // The sandbox wants the token endpoint as the audience (as Okta does); oidc-provider accepts it too.
+  const issue = client(server, agent, server.tokenEndpoint);
+  await Promise.all(Array.from({ length: clients }, () => issue()));
+  const windows: number[] = [];
+  let count = 0;
+  const start = performance.now();
+  let windowStart = start;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    windows.push((count / (now - windowStart)) * 1000);
+    count = 0;
+    windowStart = now;
+  }, windowMs);
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() - start < durationMs) {
+        await issue();
+        count++;
+      }
+    }),
+  );
+  clearInterval(timer);
+  agent.destroy();
+  return windows.length ? windows : [(count / (performance.now() - start)) * 1000];
+}
+
+export async function sandboxBench(): Promise<Row[]> {
+  const rows: Row[] = [];
+  const sandbox = await start('sandbox');
+  const oidc = await start('oidc-provider');
+  try {
+    const duration = QUICK ? 300 : 5000;
+    for (const clients of [10, 50]) {
+      const ours = median(await issuance(sandbox, clients, duration, duration));
+      const theirs = median(await issuance(oidc, clients, duration, duration));
+      rows.push({ measure: `sandbox issuance, ${clients} clients`, value: ours, unit: 'tokens/s', baseline: { name: 'oidc-provider 9', value: theirs }, kind: 'rate', goal: '≥ 2×', met: ours >= 2 * theirs });
+    }
+    if (!QUICK) {
+      const windows = await issuance(sandbox, 10, 60_000, 5_000);
+      const first = windows.slice(0, 2);
+      const last = windows.slice(-2);
+      const ratio = median(last) / median(first);
+      rows.push({
+        measure: 'sandbox issuance over 60 s, 10 clients: last 10 s',
+        value: median(last),
+        unit: 'tokens/s',
+        baseline: { name: 'first 10 s', value: median(first) },
+        kind: 'rate',
+        goal: 'flat: ≥ 0.9×',
+        met: ratio >= 0.9,
+      });
+    }
+    rows.push(...(await roundTrip(sandbox)));
+  } finally {
+    await Promise.all([stop(sandbox), stop(oidc)]);
+  }
+  rows.push(jtiCheck());
+  return rows;
+}
+
+/** The client's whole round trip, sequentially: ours (requestToken + verifyAccessToken) against bare jose + one POST + jwtVerify. */
+async function roundTrip(server: Server): Promise<Row[]> {
+  const jwks = JSON.parse((await httpRequest({ url: server.jwksUri ?? '' })).body) as JSONWebKeySet;
+  const keys = createLocalJWKSet(jwks);
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const bare = client(server, agent, server.tokenEndpoint);
+  const samples = async (fn: () => Promise<unknown>) => {
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) await fn();
+    const runs = QUICK ? 10 : 400;
+    for (let i = 0; i < runs; i++) {
+      const start = performance.now();
+      await fn();
+      times.push(performance.now() - start);
+    }
+    return median(times);
+  };
+  const ours = await samples(async () => {
+    const token = await requestToken({
+      tokenEndpoint: server.tokenEndpoint,
+      clientId: server.clientId,
+      credential: { kind: 'secret', secret: server.clientSecret },
+      scopes: ['finance.read'],
+      human: { id: '00u8f2k4m6n8p0r2t4v', email: 'alice@corp.example.com', name: 'Alice Smith' },
+    });
+    const result = await verifyAccessToken(token.accessToken, { keys: jwks, issuer: server.issuer, audience: 'https://api.example.com/finance', now: Math.floor(Date.now() / 1000), correlationId: 'bench' });
+    if (!result.signatureValid) throw new Error('round trip: signature not valid');
+  });
+  const base = await samples(async () => jwtVerify(await bare(), keys, { issuer: server.issuer, audience: 'https://api.example.com/finance' }));
+  agent.destroy();
+  return [{ measure: 'round trip: sign + request + verify, p50', value: ours, unit: 'ms', baseline: { name: 'bare jose + one POST', value: base }, kind: 'time', goal: '≤ 1.1×, < 5 ms', met: ours <= 1.1 * base && ours < 5 }];
+}
+
+/** The sandbox's single-use jti check with 100,000 assertions remembered. */
+function jtiCheck(): Row {
+  const now = 1767348000;
+  const org = new Org(() => now);
+  const stored = QUICK ? 10_000 : 100_000;
+  for (let i = 0; i < stored; i++) org.useJti('0oa1', `stored-${i}`, now + 300);
+  let next = 0;
+  const perCheck = medianMs(() => {
+    for (let i = 0; i < 100; i++) org.useJti('0oa1', `fresh-${next++}`, now + 300);
+  }) / 100;
+  return { measure: `sandbox jti check, ${stored.toLocaleString('en')} stored`, value: perCheck * 1000, unit: 'µs', kind: 'time', goal: '< 10 µs', met: perCheck * 1000 < 10 };
+}
