@@ -14,6 +14,7 @@ import {
 } from 'jose';
 import { auditEvent, type AuditEvent, decide, type Decision } from './decision';
 import { KeyError, messageOf } from './errors';
+import { cachedResolver } from './key-cache';
 import { type JsonObject, parseJwt } from './jwt';
 import { OKTA_MAPPING } from './profiles';
 import { type Finding, FindingList, isRecord, quote } from './rules/finding';
@@ -127,7 +128,7 @@ async function checkSignature(
     findings.add('AGBAC101', ['alg'], { alg: quote(alg), allowed: algorithms.join(', ') }, { part: 'header' });
     return { valid: false, findings: findings.items };
   }
-  const resolve = await keyResolver(options.keys, algorithms);
+  const resolve = await cachedResolver(options.keys, algorithms, keyResolver);
   try {
     await compactVerify(token, resolve, { algorithms: [...algorithms] });
     return { valid: true, findings: [] };

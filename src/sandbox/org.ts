@@ -5,6 +5,7 @@
  * (unique names, known clients) live here.
  */
 import { ID_PREFIX, newClientSecret, newId } from './ids';
+import { ExpiringSet } from './expiring-set';
 import { KeyRing } from './keys';
 import type {
   AppRecord,
@@ -31,8 +32,8 @@ export class Org {
   readonly apps = new Map<string, AppRecord>();
   readonly users = new Map<string, UserRecord>();
   readonly groups = new Map<string, GroupRecord>();
-  /** `clientId jti` → the assertion's `exp`, until then the jti cannot be used again. */
-  private readonly usedJtis = new Map<string, number>();
+  /** `clientId jti` of every assertion used, kept until its `exp`: until then the jti cannot be used again. */
+  private readonly usedJtis = new ExpiringSet();
 
   /** @param now the clock, in seconds since the epoch */
   constructor(readonly now: () => number) {
@@ -233,12 +234,8 @@ export class Org {
    * replay). Synchronous, so two concurrent requests cannot both pass.
    */
   useJti(clientId: string, jti: string, exp: number): boolean {
-    const now = this.now();
-    for (const [key, until] of this.usedJtis) if (until < now) this.usedJtis.delete(key);
-    const key = `${clientId} ${jti}`;
-    if (this.usedJtis.has(key)) return false;
-    this.usedJtis.set(key, exp);
-    return true;
+    this.usedJtis.forgetUntil(this.now());
+    return this.usedJtis.add(`${clientId} ${jti}`, exp);
   }
 }
 
