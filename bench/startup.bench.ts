@@ -7,7 +7,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { median, QUICK, type Row } from './lib';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -51,32 +50,22 @@ function wallMs(args: readonly string[]): number {
 }
 
 export async function startupBench(): Promise<Row[]> {
-  const out = mkdtempSync(join(tmpdir(), 'agbac-bench-build-'));
-  // The bundles as shipped: minified, the SDK and vscode external.
-  await build({
-    entryPoints: { extension: join(ROOT, 'src', 'vscode', 'extension.ts'), cli: join(ROOT, 'src', 'cli.ts') },
-    outdir: out,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    mainFields: ['module', 'main'],
-    minify: !process.env.AGBAC_BENCH_UNMINIFIED,
-    external: ['vscode', '@okta/okta-sdk-nodejs'],
-    logLevel: 'error',
-  });
+  // The bundles as shipped: the project's own production build (minified, the CLI split by command).
+  const built = spawnSync(process.execPath, [join(ROOT, 'esbuild.mjs'), '--production'], { cwd: ROOT, encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`the production build failed: ${built.stderr}`);
+  const out = mkdtempSync(join(tmpdir(), 'agbac-bench-'));
   const probe = join(out, 'activate-probe.cjs');
   writeFileSync(probe, ACTIVATE_PROBE);
   const names = JSON.stringify(vscodeExports());
   const runs = QUICK ? 3 : 15;
   const activations: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const run = spawnSync(process.execPath, [probe, join(out, 'extension.js'), ROOT, names], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [probe, join(ROOT, 'dist', 'extension.js'), ROOT, names], { encoding: 'utf8' });
     if (run.status !== 0) throw new Error(`activation probe failed: ${run.stderr.slice(0, 500)}`);
     const { require: load, activate } = JSON.parse(run.stdout) as { require: number; activate: number };
     activations.push(load + activate);
   }
-  const cli = join(out, 'cli.js');
+  const cli = join(ROOT, 'dist', 'cli.js');
   const bare: number[] = [];
   const help: number[] = [];
   for (let i = 0; i < runs; i++) {

@@ -1,5 +1,5 @@
 /** Entry point of the bundled `agbac` executable. */
-import { messageOf } from './core';
+import { messageOf } from './core/errors';
 import { main } from './cli/main';
 
 async function readStdin(): Promise<string> {

@@ -27,9 +27,8 @@ export interface Io {
   readonly now: () => number;
 }
 
+/** A command's help and its work; its name and one-line summary are in main.ts's list. */
 export interface Command {
-  readonly name: string;
-  readonly summary: string;
   readonly usage: string;
   readonly run: (args: string[], io: Io) => Promise<number>;
 }

@@ -5,8 +5,6 @@ import { type Command, CommandError, EXIT, formatOption, json, nowOption, parse,
 const TIME_CLAIMS = ['iat', 'nbf', 'exp'] as const;
 
 export const decodeCommand: Command = {
-  name: 'decode',
-  summary: 'print a JWT\'s header and payload (no verification)',
   usage: `agbac decode <token|file|-> [--format text|json] [--now TIME]
 
 Decodes a compact JWT given inline, in a file, or on standard input (-). Prints the header and

@@ -16,8 +16,6 @@ const SCOPE = 'finance.read';
 const GROUP = 'FinanceUsers';
 
 export const demoCommand: Command = {
-  name: 'demo',
-  summary: 'the whole flow against an embedded sandbox: assertion → token → verify → ALLOW, then a DENY',
   usage: `agbac demo
 
 Starts the embedded Okta-compatible sandbox (the setup guide's org) on a free loopback port and

@@ -30,8 +30,6 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 }
 
 export const doctorCommand: Command = {
-  name: 'doctor',
-  summary: 'check an Okta org against every step of the setup guide, then make a live token request',
   usage: `agbac doctor --org-url URL --api-token-env VAR --auth-server ID --client-id ID
              [--client-secret-env VAR | --key FILE --kid KID] [--act-sub USER_ID] [--group NAME] [options]
 
@@ -85,8 +83,6 @@ function formatCheck(check: Check): string {
 }
 
 export const provisionCommand: Command = {
-  name: 'provision',
-  summary: 'make an Okta org match the setup guide (plan first with --dry-run; idempotent)',
   usage: `agbac provision --org-url URL --api-token-env VAR [--auth-server ID] --audience AUD
                 [--client-id ID] [--key-out FILE --kid KID | --secret-out FILE] [--scope S]... [--dry-run]
 
@@ -167,8 +163,6 @@ Exit status: 0 done (or planned), 1 failed, 2 usage error.`,
 };
 
 export const whoisCommand: Command = {
-  name: 'whois',
-  summary: 'look up the Okta user id (00u…) of a login or email, for act.sub',
   usage: `agbac whois <login or email> --org-url URL --api-token-env VAR [--format text|json]
 
 ${ORG_HELP}

@@ -3,8 +3,6 @@ import { explainRule, findRule, RULES } from '../core';
 import { type Command, EXIT, formatOption, json, parse, UsageError } from './common';
 
 export const explainCommand: Command = {
-  name: 'explain',
-  summary: 'explain a rule (AGBAC010 or aud-is-issuer), or --list them all',
   usage: `agbac explain <code|name> [--format text|json]
 agbac explain --list [--format text|json]`,
   async run(args, io) {

@@ -31,8 +31,6 @@ import {
 const EXTENSIONS = ['.json', '.jsonc', '.jwt'];
 
 export const lintCommand: Command = {
-  name: 'lint',
-  summary: 'check assertion and token payload files against the AGBAC rules',
   usage: `agbac lint <files or folders...> [options]
 
 Checks client assertion and access token payloads: JSON objects, arrays of them, JWT strings

@@ -1,30 +1,32 @@
 /** The `agbac` command line: dispatch, help, and one-line errors with stable exit codes. */
 import { version } from '../../package.json';
-import { AgbacError, messageOf } from '../core';
+import { AgbacError, messageOf } from '../core/errors';
 import { type Command, EXIT, type Io, UsageError } from './common';
-import { decodeCommand } from './decode';
-import { demoCommand } from './demo';
-import { doctorCommand, provisionCommand, whoisCommand } from './doctor';
-import { explainCommand } from './explain';
-import { lintCommand } from './lint';
-import { sandboxCommand } from './sandbox';
-import { signCommand } from './sign';
-import { tokenCommand } from './token';
-import { verifyCommand } from './verify';
 
-const COMMANDS: readonly Command[] = [
-  lintCommand,
-  decodeCommand,
-  signCommand,
-  tokenCommand,
-  verifyCommand,
-  doctorCommand,
-  provisionCommand,
-  whoisCommand,
-  sandboxCommand,
-  demoCommand,
-  explainCommand,
+/**
+ * The commands, each loaded only when it runs, so that `agbac --help` and every command pay only
+ * for the code they use (the CLI is bundled with code splitting).
+ */
+const COMMANDS: readonly CommandEntry[] = [
+  { name: 'lint', summary: 'check assertion and token payload files against the AGBAC rules', load: async () => (await import('./lint')).lintCommand },
+  { name: 'decode', summary: 'print a JWT\'s header and payload (no verification)', load: async () => (await import('./decode')).decodeCommand },
+  { name: 'sign', summary: 'sign an assertion payload file into a compact JWT', load: async () => (await import('./sign')).signCommand },
+  { name: 'token', summary: 'request an access token with client_credentials and a client assertion carrying the human', load: async () => (await import('./token')).tokenCommand },
+  { name: 'verify', summary: 'verify an access token and decide ALLOW or DENY for the agent and the human', load: async () => (await import('./verify')).verifyCommand },
+  { name: 'doctor', summary: 'check an Okta org against every step of the setup guide, then make a live token request', load: async () => (await import('./doctor')).doctorCommand },
+  { name: 'provision', summary: 'make an Okta org match the setup guide (plan first with --dry-run; idempotent)', load: async () => (await import('./doctor')).provisionCommand },
+  { name: 'whois', summary: 'look up the Okta user id (00u…) of a login or email, for act.sub', load: async () => (await import('./doctor')).whoisCommand },
+  { name: 'sandbox', summary: 'run a local Okta-compatible authorization server and Management API (the guide\'s org)', load: async () => (await import('./sandbox')).sandboxCommand },
+  { name: 'demo', summary: 'the whole flow against an embedded sandbox: assertion → token → verify → ALLOW, then a DENY', load: async () => (await import('./demo')).demoCommand },
+  { name: 'explain', summary: 'explain a rule (AGBAC010 or aud-is-issuer), or --list them all', load: async () => (await import('./explain')).explainCommand },
 ];
+
+interface CommandEntry {
+  readonly name: string;
+  /** One line for `agbac --help`. */
+  readonly summary: string;
+  readonly load: () => Promise<Command>;
+}
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
@@ -47,11 +49,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.out(version);
     return EXIT.ok;
   }
-  const command = COMMANDS.find((candidate) => candidate.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((candidate) => candidate.name === name);
+  if (!entry) {
     io.err(`agbac: unknown command "${name}"; agbac --help lists the commands`);
     return EXIT.usage;
   }
+  const command = await entry.load();
   if (args.includes('--help') || args.includes('-h')) {
     io.out(command.usage);
     return EXIT.ok;
@@ -60,10 +63,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return await command.run(args, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`agbac ${command.name}: ${error.message} (agbac ${command.name} --help)`);
+      io.err(`agbac ${entry.name}: ${error.message} (agbac ${entry.name} --help)`);
       return EXIT.usage;
     }
-    io.err(`agbac ${command.name}: ${error instanceof AgbacError ? error.message : `unexpected error: ${messageOf(error)}`}`);
+    io.err(`agbac ${entry.name}: ${error instanceof AgbacError ? error.message : `unexpected error: ${messageOf(error)}`}`);
     if (io.env.AGBAC_DEBUG && error instanceof Error && error.stack) io.err(error.stack);
     return EXIT.failed;
   }

@@ -7,8 +7,6 @@ import { DEFAULT_IDS, type Sandbox, SandboxError, startSandbox } from '../sandbo
 import { type Command, CommandError, EXIT, intOption, parse, readInput, UsageError } from './common';
 
 export const sandboxCommand: Command = {
-  name: 'sandbox',
-  summary: 'run a local Okta-compatible authorization server and Management API (the guide\'s org)',
   usage: `agbac sandbox [options]
 
 Runs an Okta-compatible custom authorization server (token endpoint, keys, discovery) and a

@@ -14,8 +14,6 @@ import { type Command, CommandError, EXIT, type Io, parse, readInput, UsageError
 import { signingCredential } from './keys';
 
 export const signCommand: Command = {
-  name: 'sign',
-  summary: 'sign an assertion payload file into a compact JWT',
   usage: `agbac sign <payload.json|-> (--secret-env VAR | --key FILE [--kid KID]) [--alg ALG] [--refresh]
 
 Signs a client assertion payload and prints the compact JWT on standard output.

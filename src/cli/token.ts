@@ -7,8 +7,6 @@ import { signingCredential } from './keys';
 import { caOption, CONNECTION_OPTIONS, timeoutOption } from './okta-options';
 
 export const tokenCommand: Command = {
-  name: 'token',
-  summary: 'request an access token with client_credentials and a client assertion carrying the human',
   usage: `agbac token --token-endpoint URL --client-id ID (--client-secret-env VAR | --key FILE --kid KID) --scope S
             [--act-sub ID --act-email E --act-name N] [--audience-style token-endpoint|issuer] [--format text|json]
 

@@ -7,8 +7,6 @@ import { type Command, CommandError, EXIT, formatOption, intOption, type Io, jso
 import { keysFromFile } from './keys';
 
 export const verifyCommand: Command = {
-  name: 'verify',
-  summary: 'verify an access token and decide ALLOW or DENY for the agent and the human',
   usage: `agbac verify <token|file|-> --issuer URL --audience AUD [--jwks <file|url>] [options]
 
 Checks the signature (RS256 only, unless --alg says otherwise), issuer, audience, times, the
