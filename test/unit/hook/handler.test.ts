@@ -1,7 +1,7 @@
 /** The hook's handler on its own (Request → Response), fed Okta's documented request shape. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { type JsonRecord } from '../../../src/core';
 import { createHookApp, type HookAuditEvent, type HookConfig, MemoryReplayStore } from '../../../src/hook';
 import { DEFAULT_IDS } from '../../../src/sandbox';
