@@ -101,7 +101,7 @@ describe('the token inline hook handler', () => {
   it("refuses a caller without Okta's secret: 401, no commands, an audit event without the header", async () => {
     const hook = harness();
     const assertion = await actAssertion();
-    for (const headers of [{}, { authorization: 'wrong-secret-0123456789' }, { authorization: HOOK_SECRET.slice(1) }, { authorization: `Bearer ${HOOK_SECRET}` }]) {
+    for (const headers of [{}, { authorization: 'wrong-secret-0123456789' }, { authorization: HOOK_SECRET.slice(1) }, { authorization: `Bearer ${HOOK_SECRET}` }] as Record<string, string>[]) {
       const answer = await hook.call(oktaRequest(urlWith(assertion)), headers);
       assert.equal(answer.status, 401);
       assert.equal(answer.body.commands, undefined);
