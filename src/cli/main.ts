@@ -6,6 +6,7 @@ import { decodeCommand } from './decode';
 import { demoCommand } from './demo';
 import { doctorCommand, provisionCommand, whoisCommand } from './doctor';
 import { explainCommand } from './explain';
+import { hookCommand } from './hook';
 import { lintCommand } from './lint';
 import { sandboxCommand } from './sandbox';
 import { signCommand } from './sign';
@@ -22,6 +23,7 @@ const COMMANDS: readonly Command[] = [
   provisionCommand,
   whoisCommand,
   sandboxCommand,
+  hookCommand,
   demoCommand,
   explainCommand,
 ];

@@ -120,6 +120,7 @@ export class FakeOrg {
       listScopes: unused, createScope: unused, listClaims: unused, createClaim: unused, replaceClaim: unused, listPolicies: unused,
       createPolicy: unused, replacePolicy: unused, listRules: unused, createRule: unused, replaceRule: unused, listApplications: unused,
       createApplication: unused, replaceApplication: unused, searchUsers: unused,
+      listInlineHooks: unused, getInlineHook: unused, createInlineHook: unused, activateInlineHook: unused, executeInlineHook: unused,
     };
   }
 }
