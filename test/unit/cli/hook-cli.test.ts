@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -245,3 +245,54 @@ describe('agbac hook serve over HTTPS', () => {
     assert.match(missing.stderr.trim(), /^agbac hook: cannot read .*nothere\.crt$/m);
   });
 });
+
+describe('agbac provision --act-via hook, then agbac doctor', () => {
+  it('registers, activates and attaches the hook, prints its configuration, changes nothing the second time; the doctor passes', async () => {
+    const sandbox = await startSandbox();
+    const dir = mkdtempSync(join(tmpdir(), 'agbac-hook-provision-'));
+    const secretFile = join(dir, 'hook-secret');
+    const env: Record<string, string> = { AGENT_SECRET: sandbox.clientSecret, OKTA_API_TOKEN: sandbox.apiToken };
+    const org = ['--org-url', sandbox.orgUrl, '--api-token-env', 'OKTA_API_TOKEN'];
+    let hook: HookProcess | undefined;
+    try {
+      // The hook first, to know its URL; it reads its secret from the file provisioning writes, so
+      // provisioning generates the secret, then the hook starts with it.
+      const provisionArgs = (url: string) => ['provision', ...org, '--auth-server', sandbox.authServerId, '--client-id', sandbox.clientId, '--audience', DEFAULT_IDS.audience, '--act-via', 'hook', '--hook-url', url];
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}/`;
+      const plan = await agbac([...provisionArgs(url), '--hook-secret-out', secretFile, '--dry-run'], { env });
+      assert.equal(plan.status, 0, plan.stderr);
+      assert.match(plan.stdout, /^Plan:\n {2}create inline hook AGBAC act hook: com\.okta\.oauth2\.tokens\.transform at http:\/\/127\.0\.0\.1:\d+\/, Authorization header secret\n {2}update rule Allow Client Credentials with Act: run the act hook/);
+      const applied = await agbac([...provisionArgs(url), '--hook-secret-out', secretFile], { env });
+      assert.equal(applied.status, 0, applied.stderr);
+      assert.match(applied.stdout, /Token inline hook:\n {2}Hook id: {8}cal\w+ \(ACTIVE/);
+      assert.match(applied.stdout, /Authorization: {2}the secret written to .*hook-secret/);
+      const secret = readFileSync(secretFile, 'utf8');
+      assert.ok(secret.length >= 40 && !applied.stdout.includes(secret), 'the secret is in the file, not on the screen');
+      const again = await agbac([...provisionArgs(url), '--hook-secret-env', 'HOOK_SECRET'], { env: { ...env, HOOK_SECRET: secret } });
+      assert.match(again.stdout, /^Nothing to change/);
+
+      hook = await startHook(['--port', String(port), '--secret-env', 'HOOK_SECRET', '--org-url', sandbox.orgUrl, '--api-token-env', 'OKTA_API_TOKEN', '--client-secret-env', 'AGENT_SECRET'], { ...env, HOOK_SECRET: secret });
+      const doctor = await agbac(['doctor', ...org, '--auth-server', sandbox.authServerId, '--client-id', sandbox.clientId, '--client-secret-env', 'AGENT_SECRET', '--audience', DEFAULT_IDS.audience, '--act-sub', DEFAULT_IDS.alice, '--group', DEFAULT_IDS.financeGroup], { env });
+      assert.equal(doctor.status, 0, doctor.stdout);
+      assert.match(doctor.stdout, /✓ How act reaches the token: both: the guide's claim expression and the token inline hook AGBAC act hook \(http:\/\/127\.0\.0\.1:\d+\/\), which runs last; hooks fail open/);
+      assert.match(doctor.stdout, /✓ The hook answers Okta's request: a patch adding act for 00u123abc456xyz/);
+      assert.match(doctor.stdout, /✓ act comes back in the token through the hook: act\.sub 00u123abc456xyz/);
+    } finally {
+      await hook?.stop();
+      await sandbox.close();
+    }
+  });
+});
+
+/** A port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
