@@ -1,18 +1,36 @@
 /** `agbac doctor`, `agbac provision`, `agbac whois`: the Okta org against the setup guide. */
+import { randomBytes } from 'node:crypto';
 import { exportJWK, exportPKCS8, generateKeyPair, type JWK } from 'jose';
 import { writeFile } from 'node:fs/promises';
 import { connectionUrls } from '../core';
 import { NetworkError } from '../oauth';
-import { type Check, connectOrg, findUsers, ManagementError, type OrgApi, provision, runDoctor } from '../okta';
-import { type Command, CommandError, EXIT, formatOption, type Io, json, parse, UsageError } from './common';
+import { type ActDelivery, type Check, connectOrg, findUsers, ManagementError, type OrgApi, provision, runDoctor } from '../okta';
+import { type Command, CommandError, EXIT, formatOption, type Io, json, parse, secretFromEnv, UsageError } from './common';
 import { caOption, CONNECTION_HELP, CONNECTION_OPTIONS, connectionFromOptions, managementCredential, optionalSigningCredential, ORG_HELP, ORG_OPTIONS, requireOption, timeoutOption } from './okta-options';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
+/** `--act-via assertion|hook` with its `--hook-url`. */
+function actViaOption(values: Values): { actVia: ActDelivery | undefined; hookUrl: string | undefined } {
+  const actVia = values['act-via'];
+  const hookUrl = typeof values['hook-url'] === 'string' ? values['hook-url'] : undefined;
+  if (actVia !== undefined && actVia !== 'assertion' && actVia !== 'hook') throw new UsageError(`--act-via must be assertion or hook, got "${String(actVia)}"`);
+  if (hookUrl !== undefined) {
+    try {
+      new URL(hookUrl);
+    } catch {
+      throw new UsageError(`--hook-url must be an absolute URL, got "${hookUrl}"`);
+    }
+  }
+  return { actVia, hookUrl };
+}
+
 async function org(values: Values, io: Io): Promise<OrgApi> {
+  // An OAuth service app asks for the hooks scope only when hooks are asked for, so orgs that do not use them need not grant it.
+  const hooks = values['act-via'] === 'hook' || values['hook-url'] !== undefined ? ['okta.inlineHooks.manage'] : [];
   return connectOrg({
     orgUrl: requireOption(values, 'org-url'),
-    credential: await managementCredential(values, io),
+    credential: await managementCredential(values, io, hooks),
     ca: await caOption(values),
     timeoutMs: timeoutOption(values),
   });
@@ -31,24 +49,31 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 
 export const doctorCommand: Command = {
   usage: `agbac doctor --org-url URL --api-token-env VAR --auth-server ID --client-id ID
-             [--client-secret-env VAR | --key FILE --kid KID] [--act-sub USER_ID] [--group NAME] [options]
+             [--client-secret-env VAR | --key FILE --kid KID] [--act-sub USER_ID] [--group NAME]
+             [--act-via assertion|hook] [--hook-url URL] [options]
 
 Checks the authorization server (exists, ACTIVE, audience), the scopes, the act claim (the guide's
 expression, ACTIVE, in the access token, for the requested scopes), an access policy assigned to the
 agent with a client-credentials rule, the agent app (service app, grant, client authentication,
 public key), the human (exists, ACTIVE, in the group), and with a client secret or key a live probe:
 sign, request, verify, and the round trip of act. Each failure says why, how to fix it, and the
-guide's step.
+guide's step. It says how act reaches the token: the guide's claim expression, or a token inline
+hook on the rule that serves the agent (then: registered, ACTIVE, attached, its answer to Okta's
+execute, and act through the hook in the live probe). Hooks fail open: Okta issues the token
+without act when the hook is unreachable or slow, so resource servers must deny such tokens.
 
 ${ORG_HELP}
 ${CONNECTION_HELP}
+  --act-via assertion|hook the path to check (default: what the org shows)
+  --hook-url URL           the hook's URL, to find a hook registered but not attached
   --format text|json
 
 Exit status: 0 when every check passes, 1 otherwise, 2 usage error.`,
   async run(args, io) {
-    const { values } = parse(args, { ...ORG_OPTIONS, ...CONNECTION_OPTIONS, format: { type: 'string' } }, false);
+    const { values } = parse(args, { ...ORG_OPTIONS, ...CONNECTION_OPTIONS, format: { type: 'string' }, 'act-via': { type: 'string' }, 'hook-url': { type: 'string' } }, false);
     const format = formatOption(values.format, ['text', 'json'] as const);
     const connection = connectionFromOptions(values, { requireClient: true });
+    const { actVia, hookUrl } = actViaOption(values);
     const checks = await guarded(async () =>
       runDoctor({
         org: await org(values, io),
@@ -57,6 +82,8 @@ Exit status: 0 when every check passes, 1 otherwise, 2 usage error.`,
         ca: await caOption(values),
         timeoutMs: timeoutOption(values),
         clock: io.now,
+        ...(actVia ? { actVia } : {}),
+        ...(hookUrl ? { hookUrl } : {}),
       }),
     );
     const count = (status: Check['status']) => checks.filter((check) => check.status === status).length;
@@ -85,6 +112,7 @@ function formatCheck(check: Check): string {
 export const provisionCommand: Command = {
   usage: `agbac provision --org-url URL --api-token-env VAR [--auth-server ID] --audience AUD
                 [--client-id ID] [--key-out FILE --kid KID | --secret-out FILE] [--scope S]... [--dry-run]
+                [--act-via hook --hook-url URL (--hook-secret-env VAR | --hook-secret-out FILE)]
 
 Creates or fixes, in the guide's order: the authorization server (AGBAC-AS, with the API audience),
 the scopes, the act claim, the agent app (a service app with client_credentials and
@@ -99,6 +127,11 @@ ${ORG_HELP}
   --kid KID                the generated key's id (default agbac-<date>)
   --secret-out FILE        client_secret_jwt: write a newly created app's client secret here
   --scope S                (repeatable; default finance.read)
+  --act-via hook           act from a token inline hook instead of the guide's claim: registers the
+                           hook at --hook-url (unless a token hook has that URL), activates it and
+                           attaches it to the rule that serves the agent; prints its configuration
+  --hook-secret-env VAR    the Authorization secret Okta sends the hook (give agbac hook serve the same)
+  --hook-secret-out FILE   or: generate one and write it here
   --format text|json
 
 Exit status: 0 done (or planned), 1 failed, 2 usage error.`,
@@ -113,9 +146,20 @@ Exit status: 0 done (or planned), 1 failed, 2 usage error.`,
       scope: { type: 'string', multiple: true },
       'dry-run': { type: 'boolean' },
       format: { type: 'string' },
+      'act-via': { type: 'string' },
+      'hook-url': { type: 'string' },
+      'hook-secret-env': { type: 'string' },
+      'hook-secret-out': { type: 'string' },
     }, false);
     const format = formatOption(values.format, ['text', 'json'] as const);
     const audience = requireOption(values, 'audience');
+    const { actVia, hookUrl } = actViaOption(values);
+    if (actVia === 'hook' && !hookUrl) throw new UsageError('--act-via hook needs --hook-url (where agbac hook serve is reachable by Okta)');
+    if (actVia !== 'hook' && (hookUrl || values['hook-secret-env'] || values['hook-secret-out'])) throw new UsageError('--hook-url, --hook-secret-env and --hook-secret-out go with --act-via hook');
+    if (values['hook-secret-env'] && values['hook-secret-out']) throw new UsageError('give --hook-secret-env or --hook-secret-out, not both');
+    const hookSecret = values['hook-secret-env']
+      ? secretFromEnv(values['hook-secret-env'], io, 'hook-secret')
+      : values['hook-secret-out'] ? randomBytes(32).toString('base64url') : undefined;
     const dryRun = values['dry-run'] === true;
     const keyOut = values['key-out'];
     let publicJwk: JWK | undefined;
@@ -136,6 +180,7 @@ Exit status: 0 done (or planned), 1 failed, 2 usage error.`,
           scopes: values.scope ?? ['finance.read'],
           authMethod: keyOut ? 'private_key_jwt' : 'client_secret_jwt',
           ...(publicJwk ? { publicJwk } : {}),
+          ...(actVia === 'hook' && hookUrl ? { actVia, hook: { url: hookUrl, ...(hookSecret ? { secret: hookSecret } : {}) } } : {}),
         },
         { dryRun },
       ),
@@ -144,9 +189,14 @@ Exit status: 0 done (or planned), 1 failed, 2 usage error.`,
     if (wroteKey && keyOut && privatePem) await writeFile(keyOut, privatePem, { mode: 0o600 });
     const wroteSecret = Boolean(values['secret-out'] && result.clientSecret);
     if (wroteSecret && values['secret-out'] && result.clientSecret) await writeFile(values['secret-out'], result.clientSecret, { mode: 0o600 });
+    const wroteHookSecret = Boolean(values['hook-secret-out'] && hookSecret && result.hookRegistered && !dryRun);
+    if (wroteHookSecret && values['hook-secret-out'] && hookSecret) await writeFile(values['hook-secret-out'], hookSecret, { mode: 0o600 });
 
     if (format === 'json') {
-      io.out(json({ dryRun, changes: result.changes, notes: result.notes, authServerId: result.authServerId ?? null, clientId: result.clientId ?? null, kid: publicJwk?.kid ?? null }));
+      io.out(json({
+        dryRun, changes: result.changes, notes: result.notes, authServerId: result.authServerId ?? null, clientId: result.clientId ?? null, kid: publicJwk?.kid ?? null,
+        ...(actVia === 'hook' ? { hookId: result.hookId ?? null, hookUrl } : {}),
+      }));
       return EXIT.ok;
     }
     if (result.changes.length === 0) io.out('Nothing to change: the org already matches the guide.');
@@ -157,10 +207,28 @@ Exit status: 0 done (or planned), 1 failed, 2 usage error.`,
       if (wroteKey) io.out(`Private key written to ${keyOut ?? ''} (kid ${publicJwk?.kid ?? ''}); keep it secret.`);
       if (result.clientSecret && !wroteSecret) io.out('A client secret was created: copy it from the Okta admin console (the app → Client Credentials), or run again with --secret-out FILE next time.');
       if (wroteSecret) io.out(`Client secret written to ${values['secret-out'] ?? ''}.`);
+      if (actVia === 'hook' && hookUrl) io.out(hookConfiguration(values, result.hookId, hookUrl, wroteHookSecret));
     }
     return EXIT.ok;
   },
 };
+
+/** What the operator needs to run the hook and the agent: never the secret itself. */
+function hookConfiguration(values: Values, hookId: string | undefined, hookUrl: string, wroteSecret: boolean): string {
+  const secretFrom = typeof values['hook-secret-env'] === 'string' ? `the value of $${values['hook-secret-env']}` : wroteSecret ? `the secret written to ${String(values['hook-secret-out'])}` : 'the secret it was registered with (Okta never shows it)';
+  const orgUrl = typeof values['org-url'] === 'string' ? values['org-url'] : 'URL';
+  return [
+    '',
+    'Token inline hook:',
+    `  Hook id:        ${hookId ?? '?'} (ACTIVE, run by the rule that serves the agent)`,
+    `  Hook URL:       ${hookUrl} (Okta calls it; act assertions name it as aud)`,
+    `  Authorization:  ${secretFrom}`,
+    'Run it with the same secret and the Management API (the human is checked in the org):',
+    `  HOOK_SECRET=… agbac hook serve --secret-env HOOK_SECRET --org-url ${orgUrl} --api-token-env OKTA_API_TOKEN --client-secret-env AGENT_SECRET --public-url ${hookUrl}`,
+    'Agents request tokens with: agbac token … --act-via hook --hook-url ' + hookUrl,
+    'Okta skips a hook it cannot reach within 3 s and issues the token without act: resource servers must deny tokens without act.',
+  ].join('\n');
+}
 
 export const whoisCommand: Command = {
   usage: `agbac whois <login or email> --org-url URL --api-token-env VAR [--format text|json]

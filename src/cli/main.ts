@@ -17,6 +17,7 @@ const COMMANDS: readonly CommandEntry[] = [
   { name: 'provision', summary: 'make an Okta org match the setup guide (plan first with --dry-run; idempotent)', load: async () => (await import('./doctor')).provisionCommand },
   { name: 'whois', summary: 'look up the Okta user id (00u…) of a login or email, for act.sub', load: async () => (await import('./doctor')).whoisCommand },
   { name: 'sandbox', summary: 'run a local Okta-compatible authorization server and Management API (the guide\'s org)', load: async () => (await import('./sandbox')).sandboxCommand },
+  { name: 'hook', summary: 'serve the token inline hook that adds act to a real Okta org\'s tokens (agbac hook serve)', load: async () => (await import('./hook')).hookCommand },
   { name: 'demo', summary: 'the whole flow against an embedded sandbox: assertion → token → verify → ALLOW, then a DENY', load: async () => (await import('./demo')).demoCommand },
   { name: 'explain', summary: 'explain a rule (AGBAC010 or aud-is-issuer), or --list them all', load: async () => (await import('./explain')).explainCommand },
 ];

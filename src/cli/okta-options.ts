@@ -61,7 +61,8 @@ export function requireOption(values: Values, name: string): string {
   return value;
 }
 
-export async function managementCredential(values: Values, io: Io): Promise<ManagementCredential> {
+/** The Management API credential; `extraScopes` are requested too in OAuth (private key) mode. */
+export async function managementCredential(values: Values, io: Io, extraScopes: readonly string[] = []): Promise<ManagementCredential> {
   const tokenEnv = text(values, 'api-token-env');
   const clientId = text(values, 'mgmt-client-id');
   if (tokenEnv && clientId) throw new UsageError('give either --api-token-env or --mgmt-client-id/--mgmt-key, not both');
@@ -69,7 +70,7 @@ export async function managementCredential(values: Values, io: Io): Promise<Mana
   if (clientId) {
     const keyFile = requireOption(values, 'mgmt-key');
     const keyId = text(values, 'mgmt-kid');
-    return { kind: 'private-key', clientId, privateKey: await secret({ source: 'file', path: keyFile }, io), scopes: [...MANAGEMENT_SCOPES], ...(keyId ? { keyId } : {}) };
+    return { kind: 'private-key', clientId, privateKey: await secret({ source: 'file', path: keyFile }, io), scopes: [...MANAGEMENT_SCOPES, ...extraScopes], ...(keyId ? { keyId } : {}) };
   }
   throw new UsageError('give a Management API credential: --api-token-env VAR (or --mgmt-client-id and --mgmt-key)');
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { isLoopbackHost, messageOf } from '../core';
 import { DEFAULT_IDS, type Sandbox, SandboxError, startSandbox } from '../sandbox';
 import { type Command, CommandError, EXIT, intOption, parse, readInput, UsageError } from './common';
+import { untilSignal } from './signals';
 
 export const sandboxCommand: Command = {
   usage: `agbac sandbox [options]
@@ -117,23 +118,3 @@ function describe(sandbox: Sandbox, options: { defaultSeed: boolean; acceptIssue
   lines.push('Press Ctrl+C to stop.');
   return lines.join('\n');
 }
-
-/** Waits for the first SIGINT or SIGTERM (`early` sees it first); `cancel` stops listening. */
-function untilSignal(early: (signal: NodeJS.Signals) => void): { received: Promise<void>; cancel: () => void } {
-  let cancel = () => undefined as void;
-  const received = new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      early(signal);
-      cancel();
-      resolve();
-    };
-    cancel = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-  return { received, cancel };
-}
-

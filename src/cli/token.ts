@@ -1,7 +1,7 @@
 /** `agbac token`: request a dual-subject access token with a signed client assertion. */
 import { decodeJwt, type Human, issuerFromTokenEndpoint, UrlError } from '../core';
 import { NetworkError, requestToken, ResponseError, TokenError } from '../oauth';
-import { tokenErrorHint } from '../okta';
+import { actAssertionParameters, tokenErrorHint } from '../okta';
 import { audienceStyleOption, type Command, CommandError, EXIT, formatOption, json, parse, UsageError } from './common';
 import { signingCredential } from './keys';
 import { caOption, CONNECTION_OPTIONS, timeoutOption } from './okta-options';
@@ -9,6 +9,7 @@ import { caOption, CONNECTION_OPTIONS, timeoutOption } from './okta-options';
 export const tokenCommand: Command = {
   usage: `agbac token --token-endpoint URL --client-id ID (--client-secret-env VAR | --key FILE --kid KID) --scope S
             [--act-sub ID --act-email E --act-name N] [--audience-style token-endpoint|issuer] [--format text|json]
+            [--act-via assertion|hook --hook-url URL]
 
 Builds a fresh assertion (iss = sub = client id, aud = the token endpoint, exp = now + 300, a random
 jti, the human in act), signs it, and requests a token. Prints the access token; --format json
@@ -17,6 +18,11 @@ times, and adds a DPoP proof when the app requires one.
   --ca FILE          an extra trusted CA (PEM)
   --timeout SECONDS  per attempt (default 10)
   --alg ALG          signing algorithm (default HS256 with a secret, by key type with a key)
+  --act-via hook     the org adds act with a token inline hook: the human travels in an act
+                     assertion (act.sub only, aud = --hook-url, 120 s, a fresh jti per attempt),
+                     signed with the same credential and sent as the query parameter
+                     act_assertion on the token URL; the client assertion then carries no act
+  --hook-url URL     the hook's URL as registered with Okta (its channel.config.uri)
 
 Exit status: 0 token issued, 1 refused or unreachable (the reason and the fix on one line), 2 usage.`,
   async run(args, io) {
@@ -28,6 +34,8 @@ Exit status: 0 token issued, 1 refused or unreachable (the reason and the fix on
       ca: { type: 'string' },
       timeout: { type: 'string' },
       format: { type: 'string' },
+      'act-via': { type: 'string' },
+      'hook-url': { type: 'string' },
     }, false);
     const tokenEndpoint = values['token-endpoint'];
     const clientId = values['client-id'];
@@ -42,15 +50,26 @@ Exit status: 0 token issued, 1 refused or unreachable (the reason and the fix on
       ? { id: values['act-sub'], ...(values['act-email'] ? { email: values['act-email'] } : {}), ...(values['act-name'] ? { name: values['act-name'] } : {}) }
       : undefined;
     if (!human && (values['act-email'] || values['act-name'])) throw new UsageError('--act-email and --act-name need --act-sub (the user id)');
+    const actVia = values['act-via'] ?? 'assertion';
+    if (actVia !== 'assertion' && actVia !== 'hook') throw new UsageError(`--act-via must be assertion or hook, got "${actVia}"`);
+    const hookUrl = values['hook-url'];
+    if (actVia === 'hook' && !hookUrl) throw new UsageError('--act-via hook needs --hook-url (the hook\'s URL, the act assertion\'s audience)');
+    if (actVia === 'hook' && !human) throw new UsageError('--act-via hook needs --act-sub (the human the hook vouches for)');
+    if (actVia === 'assertion' && hookUrl) throw new UsageError('--hook-url goes with --act-via hook');
 
     try {
+      const credential = await signingCredential({ secretEnv: values['client-secret-env'], key: values.key, kid: values.kid, secretFlag: 'client-secret' }, io);
       const result = await requestToken({
         tokenEndpoint,
         clientId,
         issuer,
-        credential: await signingCredential({ secretEnv: values['client-secret-env'], key: values.key, kid: values.kid, secretFlag: 'client-secret' }, io),
+        credential,
         scopes: values.scope,
-        human,
+        // With a hook the human travels in the act assertion only.
+        human: actVia === 'hook' ? undefined : human,
+        ...(actVia === 'hook' && hookUrl && human
+          ? { urlParameters: actAssertionParameters({ clientId, hookUrl, human, credential, alg: values.alg, clock: io.now, newId: () => crypto.randomUUID() }) }
+          : {}),
         audienceStyle,
         alg: values.alg,
         ca: await caOption(values),

@@ -80,3 +80,66 @@ export function buildAssertion(input: AssertionInput): JsonRecord {
   }
   return payload;
 }
+
+/** The query parameter of the token URL that carries the act assertion to a token inline hook. */
+export const ACT_ASSERTION_PARAMETER = 'act_assertion';
+
+/** Limits of an act assertion: it only has to survive one token request. */
+export const ACT_ASSERTION_LIMITS = {
+  /** The hook refuses an act assertion that lives longer than this. */
+  maxLifetimeSeconds: 300,
+  /** What the toolkit signs by default. */
+  defaultLifetimeSeconds: 120,
+} as const;
+
+export interface ActAssertionInput {
+  readonly clientId: string;
+  /** The token inline hook's URL, the assertion's audience. */
+  readonly hookUrl: string;
+  /** Only `id` travels: Okta logs request URLs, so the hook looks up the rest. */
+  readonly human: Human;
+  /** Seconds since the epoch. */
+  readonly now: number;
+  /** A fresh unique id; the hook accepts each one once. */
+  readonly jti: string;
+  /** Seconds until `exp`; default 120, at most 300. */
+  readonly lifetimeSeconds?: number;
+  /** Adds AGBAC 1.0's `delegation` and `agbac_ver`, for a hook that runs the agbac-1.0 profile. */
+  readonly delegation?: Delegation;
+}
+
+/**
+ * Builds an act assertion: the short-lived JWT an agent signs with its own credential so that a
+ * token inline hook can vouch for the human (`iss` = `sub` = client id, `aud` = the hook's URL,
+ * `act.sub` only). It travels as the `act_assertion` query parameter of the token URL.
+ *
+ * @example
+ * buildActAssertion({ clientId: '0oa…', hookUrl: 'https://hook.example.com/', human: { id: '00u…' }, now, jti: crypto.randomUUID() });
+ */
+export function buildActAssertion(input: ActAssertionInput): JsonRecord {
+  const lifetime = input.lifetimeSeconds ?? ACT_ASSERTION_LIMITS.defaultLifetimeSeconds;
+  if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > ACT_ASSERTION_LIMITS.maxLifetimeSeconds) {
+    throw new InputError(`the act assertion lifetime must be 1 to ${ACT_ASSERTION_LIMITS.maxLifetimeSeconds} seconds, got ${lifetime}`);
+  }
+  if (!input.clientId.trim()) throw new InputError('the client id is empty');
+  if (!input.human.id.trim()) throw new InputError("the human's user id is empty");
+  if (!input.hookUrl.trim()) throw new InputError('the hook URL is empty');
+  if (!input.jti.trim()) throw new InputError('the jti is empty');
+  const now = Math.floor(input.now);
+  const payload: JsonRecord = {
+    iss: input.clientId,
+    sub: input.clientId,
+    aud: input.hookUrl,
+    iat: now,
+    exp: now + lifetime,
+    jti: input.jti,
+    act: { sub: input.human.id },
+  };
+  if (input.delegation) {
+    const { method, intentSummary, grantedAt, expiresAt } = input.delegation;
+    payload.delegation = { granted_at: isoTime(grantedAt ?? now), method, intent_summary: intentSummary };
+    if (expiresAt !== undefined) payload.delegation_expiry = Math.floor(expiresAt);
+    payload.agbac_ver = '1.0';
+  }
+  return payload;
+}

@@ -51,6 +51,12 @@ export interface TokenRequestOptions {
   /** New `jti` values; default a random UUID. */
   readonly newId?: () => string;
   /**
+   * Extra query parameters of the token URL, made anew for each attempt so that a one-time value
+   * (an act assertion for a token inline hook) is fresh on a retry. The client assertion's `aud`
+   * and the DPoP proof's `htu` stay the token endpoint itself, without the query.
+   */
+  readonly urlParameters?: () => Readonly<Record<string, string>> | Promise<Readonly<Record<string, string>>>;
+  /**
    * What to tell the user about a refusal, appended to the error's message. The Okta layer's
    * `tokenErrorHint` says what the refusal means for an Okta setup.
    */
@@ -137,9 +143,10 @@ export async function requestToken(options: TokenRequestOptions): Promise<TokenR
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
     if (dpop) headers.dpop = await dpop.proof('POST', options.tokenEndpoint, clock(), newId());
 
+    const url = options.urlParameters ? withQuery(options.tokenEndpoint, await options.urlParameters()) : options.tokenEndpoint;
     let response: HttpResponse;
     try {
-      response = await httpRequest({ url: options.tokenEndpoint, method: 'POST', headers, body: form.toString(), timeoutMs: options.timeoutMs, ca: options.ca });
+      response = await httpRequest({ url, method: 'POST', headers, body: form.toString(), timeoutMs: options.timeoutMs, ca: options.ca });
     } catch (error) {
       if (error instanceof NetworkError && error.failure === 'reset' && retries < maxRetries) {
         retries++;
@@ -185,6 +192,13 @@ export async function requestToken(options: TokenRequestOptions): Promise<TokenR
     };
     throw new TokenError(refusal, options.hint?.(refusal));
   }
+}
+
+/** The URL with the parameters added to its query (existing ones kept). */
+function withQuery(endpoint: string, parameters: Readonly<Record<string, string>>): string {
+  const url = new URL(endpoint);
+  for (const [name, value] of Object.entries(parameters)) url.searchParams.append(name, value);
+  return url.href;
 }
 
 function success(body: JsonRecord, assertion: JsonRecord, attempts: number, dpop: boolean): TokenResult {

@@ -153,6 +153,14 @@ const ENTRIES: readonly Entry[] = [
     }),
   },
   {
+    error: 'server_error',
+    advice: () => ({
+      meaning: "The org's token inline hook refused to vouch for the human, so Okta issued no token; the description is the hook's own summary (Okta's default text when it gave none).",
+      fix: 'Fix what the summary names (a fresh act assertion per request, aud = the hook\'s URL, the human ACTIVE and in the group), or read the hook\'s audit log; `agbac doctor --act-via hook` checks the hook.',
+      guideStep: 'Step 5 (inline hook)',
+    }),
+  },
+  {
     error: 'unsupported_grant_type',
     advice: () => ({
       meaning: 'The server does not support the requested grant type.',

@@ -103,7 +103,14 @@ export const DOCTOR_CHECKS = [
     fix: "Register the agent's public JWK with the app and give its kid in the connection (`agbac provision` generates and registers one).",
     guideStep: 'Step 3',
   },
-  // Step 4: the act claim.
+  // Step 4: the act claim, or a token inline hook.
+  {
+    id: 'act-path',
+    title: 'How act reaches the token',
+    why: 'Without the claim expression or a token inline hook no access token names the human, and every AGBAC resource server denies.',
+    fix: 'Run `agbac provision` (the guide\'s claim expression) or `agbac provision --act-via hook --hook-url URL` (a token inline hook, the way Okta documents); see "Getting act from a real Okta org" in the README.',
+    guideStep: 'Step 4',
+  },
   {
     id: 'act-claim',
     title: 'act claim exists',
@@ -154,6 +161,35 @@ export const DOCTOR_CHECKS = [
     why: 'Okta evaluates the rules of the assigned policy; without a matching active rule it refuses to issue the token.',
     fix: `Add rule "${GUIDE.ruleName}": grant type Client Credentials, scopes Any scopes, access token lifetime ${GUIDE.tokenLifetimeMinutes} minutes.`,
     guideStep: 'Step 5.3',
+  },
+  // Step 5 with a token inline hook (Okta's documented way to add per-request claims).
+  {
+    id: 'hook-registered',
+    title: 'A token inline hook is registered',
+    why: 'Okta calls only hooks registered through the Inline Hooks API (type com.okta.oauth2.tokens.transform).',
+    fix: 'Run `agbac provision --act-via hook --hook-url URL`, or register it (Workflow → Inline Hooks → Add Inline Hook → Token) with the URL of `agbac hook serve`.',
+    guideStep: 'Step 5 (inline hook)',
+  },
+  {
+    id: 'hook-active',
+    title: 'The hook is ACTIVE',
+    why: 'An INACTIVE hook is never called, so tokens are issued without act.',
+    fix: 'Activate {hook} (Workflow → Inline Hooks → {hook} → Activate), or run `agbac provision --act-via hook --hook-url URL`.',
+    guideStep: 'Step 5 (inline hook)',
+  },
+  {
+    id: 'hook-attached',
+    title: 'The hook runs on the rule that serves the agent',
+    why: 'Okta runs the hook of the policy rule that grants the token request, and only that one.',
+    fix: 'Edit rule {rule}: "Use this inline hook" → {hook} (one hook per rule), or run `agbac provision --act-via hook --hook-url URL`.',
+    guideStep: 'Step 5.3 (inline hook)',
+  },
+  {
+    id: 'hook-execute',
+    title: "The hook answers Okta's request",
+    why: 'Okta skips a hook that cannot be reached within 3 s, answers anything but 200, or sends commands it cannot apply, and issues the token without act (hooks fail open).',
+    fix: 'Check that `agbac hook serve` runs at the registered URL with the registered Authorization secret, and read its audit log; then run the doctor again.',
+    guideStep: 'Step 5 (inline hook)',
   },
   // Step 7: the human.
   {
@@ -206,6 +242,14 @@ export const DOCTOR_CHECKS = [
     fix: `Check that the claim's value is ${GUIDE.claimExpression} and nothing else.`,
     guideStep: 'Step 4',
     variants: { missing: { why: '{meaning}', fix: '{fix}' } },
+  },
+  {
+    id: 'hook-probe-act',
+    title: 'act comes back in the token through the hook',
+    why: 'Okta issued the token without act: the hook was skipped (unreachable, slower than 3 s, an answer other than 200, or a patch Okta could not apply). Hooks fail open, so resource servers must deny tokens without act.',
+    fix: "Check the hook's audit log and that it is reachable from Okta at its registered URL; `agbac doctor` again.",
+    guideStep: 'Step 8 (inline hook)',
+    variants: { other: { why: 'The access token names another human than the act assertion did.', fix: 'Check that nothing else (a claim, another rule) writes act.' } },
   },
 ] as const satisfies readonly CheckEntry[];
 

@@ -4,12 +4,13 @@
  * what is wrong, why it matters, how to fix it, and the guide's step (the words live in
  * `checks.ts`, one table).
  */
-import { type Connection, connectionUrls, type Human, isRecord, messageOf, type SigningCredential, verifyAccessToken } from '../core';
+import { ACT_ASSERTION_PARAMETER, buildActAssertion, type Connection, connectionUrls, type Human, isRecord, messageOf, signAssertion, type SigningCredential, verifyAccessToken } from '../core';
 import { discover, remoteKeySet, requestToken, TokenError } from '../oauth';
+import { type ActDelivery, actAssertionParameters, readHookAnswer, sameUrl, TOKEN_HOOK_TYPE, tokenHookSample } from './act-hook';
 import { adviceFor, MISSING_ACT_ADVICE, tokenErrorHint } from './advice';
 import { type Check, type CheckId, failed as fail, passed as pass, skipped as skip } from './checks';
 import { claimCoversScopes, GUIDE, policyCoversClient, ruleCoversScopes } from './guide';
-import type { App, AuthServer, Claim, OrgApi, Policy, PolicyRule } from './org';
+import type { App, AuthServer, Claim, InlineHook, OrgApi, Policy, PolicyRule } from './org';
 
 export interface DoctorOptions {
   readonly org: OrgApi;
@@ -21,6 +22,28 @@ export interface DoctorOptions {
   readonly ca?: string;
   readonly timeoutMs?: number;
   readonly clock?: () => number;
+  /** How act reaches the token: the guide's claim expression or a token inline hook; default: what the org shows. */
+  readonly actVia?: ActDelivery;
+  /** The hook's URL, to find a hook that is registered but not attached to the rule. */
+  readonly hookUrl?: string;
+  /** Fresh ids (act assertion jti, the execute sample's event id); default random UUIDs. */
+  readonly newId?: () => string;
+}
+
+/** The rule Okta would pick for the agent's token request, and the hook it runs. */
+interface Serving {
+  readonly assigned: readonly Policy[];
+  readonly found: { readonly policy: Policy; readonly rule: PolicyRule } | undefined;
+  /** Every rule seen, for the failure's detail. */
+  readonly seen: readonly string[];
+}
+
+/** The token inline hook the doctor checks: the one on the serving rule, or one registered at the given URL. */
+interface HookState {
+  readonly hook: InlineHook | undefined;
+  readonly attached: boolean;
+  /** The id the serving rule names, when it names one. */
+  readonly ruleHookId: string | undefined;
 }
 
 /** Runs every check in the guide's order. Never throws for what it finds; Management API failures propagate. */
@@ -49,21 +72,138 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
   // Step 3: the agent app.
   checkApp(await org.getApplication(connection.clientId), connection, add);
 
-  // Step 4: the act claim.
-  checkClaim((await org.listClaims(server.id)).filter((claim) => claim.name === GUIDE.claimName), scopes, add);
-
-  // Step 5: policy and rule.
+  // Steps 4 and 5 are read together: where act comes from depends on the rule that serves the agent.
+  const claims = (await org.listClaims(server.id)).filter((claim) => claim.name === GUIDE.claimName);
   const policies = await org.listPolicies(server.id);
-  await checkPolicy(org, server, policies, connection, add);
+  const serving = await servingRule(org, server, policies, connection);
+  const hookState = await findHook(org, serving, options.hookUrl, options.actVia === 'hook' || options.hookUrl !== undefined);
+  const hookMode = options.actVia === 'hook' || (options.actVia === undefined && (hookState.attached || options.hookUrl !== undefined));
+  add(actPath(claims, hookState, options.actVia));
+  if (hookMode && options.actVia === 'hook') add(skip('act-claim', 'act comes from the token inline hook'));
+  else if (hookMode && claims.length === 0) add(skip('act-claim', 'act comes from the token inline hook'));
+  else checkClaim(claims, scopes, add);
 
+  // Step 5: policy and rule, then the hook on the rule.
+  checkPolicy(server, policies, serving, connection, add);
+  if (hookMode) await checkHook(options, hookState, serving, add);
   // Step 7: the human.
   const human = options.human ?? connection.humans[0];
   if (human) await checkHuman(org, human, connection.group, add);
 
   // Steps 8 and 9: the live probe.
-  if (options.credential) await probe(options, options.credential, human, add);
+  if (options.credential) await probe(options, options.credential, human, hookMode ? hookState.hook?.channel.config?.uri : undefined, add, hookMode);
   else add(skip('probe', 'no client secret or private key given'));
   return checks;
+}
+
+/** Which path the org uses, and the reminder that matters for hooks: they fail open. */
+function actPath(claims: readonly Claim[], state: HookState, asked: ActDelivery | undefined): Check {
+  const claim = claims.length > 0;
+  const hook = state.attached && state.hook ? `token inline hook ${state.hook.name} (${state.hook.channel.config?.uri ?? '?'})` : undefined;
+  const failOpen = 'hooks fail open: Okta issues the token without act when the hook cannot be reached within 3 s, answers anything but 200, or sends a patch it cannot apply, so resource servers must deny tokens without act';
+  if (hook && claim) return pass('act-path', `both: the guide's claim expression and the ${hook}, which runs last; ${failOpen}`);
+  if (hook) return pass('act-path', `the ${hook}; ${failOpen}`);
+  if (asked === 'hook') return fail('act-path', 'no token inline hook runs on the rule that serves the agent');
+  if (claim) return pass('act-path', "the guide's claim expression (clientAssertion.claims.act), which Okta does not document: the live probe tells whether this org evaluates it");
+  return fail('act-path', 'neither the act claim nor a token inline hook on the rule that serves the agent');
+}
+
+/** The assigned policies, and the rule Okta evaluates first that allows the agent's request. */
+async function servingRule(org: OrgApi, server: AuthServer, policies: readonly Policy[], connection: Connection): Promise<Serving> {
+  const assigned = policies.filter((policy) => policyCoversClient(policy, connection.clientId) && (policy.status ?? 'ACTIVE') === 'ACTIVE');
+  const seen: string[] = [];
+  for (const policy of assigned) {
+    if (!policy.id) continue;
+    for (const rule of await org.listRules(server.id, policy.id)) {
+      seen.push(`${rule.name}${rule.status && rule.status !== 'ACTIVE' ? ` (${rule.status})` : ''}`);
+      const grants = rule.conditions?.grantTypes?.include ?? [];
+      if ((rule.status ?? 'ACTIVE') === 'ACTIVE' && grants.includes('client_credentials') && ruleCoversScopes(rule, connection.scopes)) {
+        return { assigned, found: { policy, rule }, seen };
+      }
+    }
+  }
+  return { assigned, found: undefined, seen };
+}
+
+async function findHook(org: OrgApi, serving: Serving, hookUrl: string | undefined, lookForOne: boolean): Promise<HookState> {
+  const ruleHookId = serving.found?.rule.actions?.token?.inlineHook?.id ?? undefined;
+  if (ruleHookId) {
+    const hook = await org.getInlineHook(ruleHookId);
+    if (hook) return { hook, attached: true, ruleHookId };
+  }
+  // Listing hooks needs okta.inlineHooks.read, which an org that does not use hooks may not grant.
+  if (!lookForOne) return { hook: undefined, attached: false, ruleHookId };
+  const hooks = await org.listInlineHooks(TOKEN_HOOK_TYPE);
+  const byUrl = hookUrl ? hooks.find((hook) => sameUrl(hook.channel.config?.uri ?? '', hookUrl)) : undefined;
+  return { hook: byUrl ?? (hookUrl ? undefined : hooks.length === 1 ? hooks[0] : undefined), attached: false, ruleHookId };
+}
+
+/** Registered, ACTIVE, attached to the serving rule, and answering Okta's request well. */
+async function checkHook(options: DoctorOptions, state: HookState, serving: Serving, add: (check: Check) => void): Promise<void> {
+  const { hook } = state;
+  if (!hook?.id) {
+    add(fail('hook-registered', state.ruleHookId ? `the rule names hook ${state.ruleHookId}, which does not exist` : options.hookUrl ? `no token inline hook is registered at ${options.hookUrl}` : 'no token inline hook is registered'));
+    return;
+  }
+  const uri = hook.channel.config?.uri ?? '';
+  add(pass('hook-registered', `${hook.name} (${hook.id}) at ${uri}`));
+  const name = { hook: hook.name };
+  add(hook.status === undefined || hook.status === 'ACTIVE' ? pass('hook-active', 'ACTIVE') : fail('hook-active', `status ${hook.status}`, { params: name }));
+  const rule = serving.found?.rule;
+  add(state.attached
+    ? pass('hook-attached', `rule ${rule?.name ?? '?'}`)
+    : fail('hook-attached', rule ? `rule ${rule.name} runs ${state.ruleHookId ? `another hook (${state.ruleHookId})` : 'no inline hook'}` : 'no rule serves the agent', { params: { ...name, rule: rule?.name ?? GUIDE.ruleName } }));
+  if (hook.status !== undefined && hook.status !== 'ACTIVE') {
+    add(skip('hook-execute', 'the hook is not ACTIVE'));
+    return;
+  }
+  await executeHook(options, hook, uri, serving, add);
+}
+
+/**
+ * Sends Okta's request shape through `execute`: with a signed act assertion for the human when the
+ * doctor has the agent's credential (the answer must add act for them), else without one (the
+ * answer must be a well-formed error).
+ */
+async function executeHook(options: DoctorOptions, hook: InlineHook, uri: string, serving: Serving, add: (check: Check) => void): Promise<void> {
+  const { connection } = options;
+  const urls = connectionUrls(connection);
+  const clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
+  const newId = options.newId ?? (() => crypto.randomUUID());
+  const human = options.human ?? connection.humans[0];
+  let tokenUrl = urls.tokenEndpoint;
+  if (options.credential && human) {
+    const payload = buildActAssertion({ clientId: connection.clientId, hookUrl: uri, human, now: clock(), jti: newId() });
+    tokenUrl += `?${ACT_ASSERTION_PARAMETER}=${encodeURIComponent(await signAssertion(payload, options.credential))}`;
+  }
+  const sample = tokenHookSample({
+    tokenUrl,
+    issuer: urls.issuer,
+    audience: connection.apiAudience,
+    clientId: connection.clientId,
+    scopes: connection.scopes,
+    policyId: serving.found?.policy.id,
+    ruleId: serving.found?.rule.id,
+    now: clock(),
+    eventId: newId(),
+  });
+  let answer: unknown;
+  try {
+    answer = await options.org.executeInlineHook(hook.id ?? '', sample);
+  } catch (error) {
+    add(fail('hook-execute', `Okta could not execute the hook: ${messageOf(error)}`));
+    return;
+  }
+  const reading = readHookAnswer(answer);
+  const withAssertion = tokenUrl !== urls.tokenEndpoint;
+  if (reading.kind === 'malformed') add(fail('hook-execute', `the answer is not one Okta can use: ${reading.problem}`));
+  else if (!withAssertion) {
+    add(reading.kind === 'error'
+      ? pass('hook-execute', `a well-formed error for a request without an act assertion ("${reading.summary}"); give the agent's credential to try a real one`)
+      : fail('hook-execute', 'it answered a request without an act assertion with a patch: it must refuse (error) when it cannot vouch for a human'));
+  } else if (reading.kind === 'error') add(fail('hook-execute', `it refused: ${reading.summary}`));
+  else if (isRecord(reading.act) && reading.act.sub === human?.id) add(pass('hook-execute', `a patch adding act for ${human?.id ?? '?'}`));
+  else add(fail('hook-execute', reading.act === undefined ? 'its patch does not add act' : `its patch adds act ${JSON.stringify(reading.act).slice(0, 120)}, not the human the assertion named`));
 }
 
 function checkServer(server: AuthServer, connection: Connection, add: (check: Check) => void): void {
@@ -131,9 +271,8 @@ function checkClaim(claims: Claim[], scopes: readonly string[], add: (check: Che
     : fail('act-claim-scopes', `only for ${listed.join(', ')}`, { params: { scopes: scopes.join(', ') } }));
 }
 
-async function checkPolicy(org: OrgApi, server: AuthServer, policies: Policy[], connection: Connection, add: (check: Check) => void): Promise<void> {
-  const assigned = policies.filter((policy) => policyCoversClient(policy, connection.clientId) && (policy.status ?? 'ACTIVE') === 'ACTIVE');
-  if (assigned.length === 0) {
+function checkPolicy(server: AuthServer, policies: readonly Policy[], serving: Serving, connection: Connection, add: (check: Check) => void): void {
+  if (serving.assigned.length === 0) {
     const inactive = policies.find((policy) => policyCoversClient(policy, connection.clientId));
     add(inactive
       ? fail('policy', `policy ${inactive.name} is ${inactive.status ?? 'inactive'}`, { variant: 'inactive', params: { policy: inactive.name } })
@@ -141,19 +280,8 @@ async function checkPolicy(org: OrgApi, server: AuthServer, policies: Policy[], 
     add(skip('policy-rule', 'no assigned policy'));
     return;
   }
-  add(pass('policy', assigned.map((policy) => policy.name).join(', ')));
-  let found: { policy: Policy; rule: PolicyRule } | undefined;
-  const seen: string[] = [];
-  for (const policy of assigned) {
-    if (!policy.id) continue;
-    for (const rule of await org.listRules(server.id, policy.id)) {
-      seen.push(`${rule.name}${rule.status && rule.status !== 'ACTIVE' ? ` (${rule.status})` : ''}`);
-      const grants = rule.conditions?.grantTypes?.include ?? [];
-      if ((rule.status ?? 'ACTIVE') === 'ACTIVE' && grants.includes('client_credentials') && ruleCoversScopes(rule, connection.scopes)) {
-        found = { policy, rule };
-      }
-    }
-  }
+  add(pass('policy', serving.assigned.map((policy) => policy.name).join(', ')));
+  const { found, seen } = serving;
   add(found
     ? pass('policy-rule', `${found.rule.name} in ${found.policy.name}, token lifetime ${found.rule.actions?.token?.accessTokenLifetimeMinutes ?? '?'} min`)
     : fail('policy-rule', seen.length ? `no active rule allows client_credentials with ${connection.scopes.join(' ') || 'these scopes'} (rules: ${seen.join(', ')})` : 'the policy has no rules'));
@@ -174,7 +302,14 @@ async function checkHuman(org: OrgApi, human: Human, group: string | undefined, 
     : fail('human-group', `${login} is in ${groups.map((candidate) => candidate.profile.name).join(', ') || 'no groups'}`, { params: { group, login } }));
 }
 
-async function probe(options: DoctorOptions, credential: SigningCredential, human: Human | undefined, add: (check: Check) => void): Promise<void> {
+async function probe(
+  options: DoctorOptions,
+  credential: SigningCredential,
+  human: Human | undefined,
+  hookUrl: string | undefined,
+  add: (check: Check) => void,
+  hookMode: boolean,
+): Promise<void> {
   const { connection } = options;
   const urls = connectionUrls(connection);
   const clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
@@ -186,7 +321,11 @@ async function probe(options: DoctorOptions, credential: SigningCredential, huma
       clientId: connection.clientId,
       credential,
       scopes: connection.scopes,
-      human,
+      // With a hook the human travels in the act assertion, and the client assertion carries none.
+      human: hookMode ? undefined : human,
+      ...(hookMode && hookUrl && human
+        ? { urlParameters: actAssertionParameters({ clientId: connection.clientId, hookUrl, human, credential, clock, newId: options.newId ?? (() => crypto.randomUUID()) }) }
+        : {}),
       audienceStyle: connection.audienceStyle,
       ca: options.ca,
       timeoutMs: options.timeoutMs,
@@ -220,7 +359,11 @@ async function probe(options: DoctorOptions, credential: SigningCredential, huma
       ? pass('probe-verify', `signature (kid ${typeof result.header?.kid === 'string' ? result.header.kid : '?'}), issuer, audience, lifetime and scopes`)
       : fail('probe-verify', problems.map((finding) => `${finding.code} ${finding.message}`).join('; ')));
     const act = result.payload?.act;
-    if (!human) {
+    if (hookMode) {
+      if (!human) add(skip('hook-probe-act', 'no human given'));
+      else if (!isRecord(act)) add(fail('hook-probe-act', 'the access token has no act claim'));
+      else add(act.sub === human.id ? pass('hook-probe-act', `act.sub ${human.id}`) : fail('hook-probe-act', `the token's act.sub is ${JSON.stringify(act.sub)}, the act assertion named ${human.id}`, { variant: 'other' }));
+    } else if (!human) {
       add(skip('probe-act', 'no human given'));
     } else if (!isRecord(act)) {
       add(fail('probe-act', 'the access token has no act claim', {

@@ -3,6 +3,7 @@
  * doctor, provisioning, user look-ups, and what Okta's errors mean. The standards client it builds
  * on (token requests, discovery, verification) is `src/oauth`.
  */
+export * from './act-hook';
 export * from './advice';
 export * from './checks';
 export * from './directory';

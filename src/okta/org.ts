@@ -59,7 +59,32 @@ export interface PolicyRule {
     readonly people?: { readonly groups?: { readonly include?: readonly string[] }; readonly users?: { readonly include?: readonly string[] } };
   };
   readonly actions?: {
-    readonly token?: { readonly accessTokenLifetimeMinutes?: number; readonly refreshTokenLifetimeMinutes?: number; readonly refreshTokenWindowMinutes?: number };
+    readonly token?: {
+      readonly accessTokenLifetimeMinutes?: number;
+      readonly refreshTokenLifetimeMinutes?: number;
+      readonly refreshTokenWindowMinutes?: number;
+      /** The token inline hook the rule runs. */
+      readonly inlineHook?: { readonly id?: string };
+    };
+  };
+}
+
+/** An inline hook (`/api/v1/inlineHooks`) with an HTTP channel; Okta never returns `authScheme.value`. */
+export interface InlineHook {
+  readonly id?: string;
+  readonly name: string;
+  readonly status?: string;
+  readonly type: string;
+  readonly version: string;
+  readonly channel: {
+    readonly type: string;
+    readonly version: string;
+    readonly config?: {
+      readonly uri?: string;
+      readonly method?: string;
+      readonly headers?: readonly { readonly key: string; readonly value: string }[];
+      readonly authScheme?: { readonly type: string; readonly key: string; readonly value?: string } | null;
+    };
   };
 }
 
@@ -122,4 +147,11 @@ export interface OrgApi {
   /** Okta's `search` expression, e.g. `profile.email eq "a@b.c"`. */
   searchUsers(expression: string): Promise<User[]>;
   listUserGroups(userId: string): Promise<Group[]>;
+  /** Token inline hooks when `type` is given. */
+  listInlineHooks(type?: string): Promise<InlineHook[]>;
+  getInlineHook(id: string): Promise<InlineHook | undefined>;
+  createInlineHook(hook: InlineHook): Promise<InlineHook>;
+  activateInlineHook(id: string): Promise<InlineHook>;
+  /** Sends `payload` to the hook through Okta and returns the hook's answer as it is. */
+  executeInlineHook(id: string, payload: unknown): Promise<unknown>;
 }

@@ -4,10 +4,11 @@
  * matches, the plan is empty. Users are looked up, never created.
  */
 import type { JWK } from 'jose';
-import type { AuthMethod } from '../core';
+import { type AuthMethod, InputError } from '../core';
+import { type ActDelivery, actHook, sameUrl, TOKEN_HOOK_TYPE } from './act-hook';
 import { ManagementError } from './errors';
 import { claimCoversScopes, GUIDE, guideClaim, guidePolicy, guideRule, guideScope, policyCoversClient, ruleCoversScopes } from './guide';
-import type { App, AuthServer, Claim, NewApp, OrgApi, Policy } from './org';
+import type { App, AuthServer, Claim, NewApp, OrgApi, Policy, PolicyRule } from './org';
 
 export interface ProvisionSpec {
   /** An existing server to use; otherwise one named AGBAC-AS is found or created. */
@@ -21,6 +22,14 @@ export interface ProvisionSpec {
   readonly appLabel?: string;
   /** For private_key_jwt: the agent's public key to register (with its kid). */
   readonly publicJwk?: JWK;
+  /**
+   * `hook`: act comes from a token inline hook, which is registered (when no token hook has this
+   * URL), activated and attached to the rule that serves the agent; the guide's act claim is then
+   * not created. Default `assertion`: the guide's claim expression.
+   */
+  readonly actVia?: ActDelivery;
+  /** With `actVia: 'hook'`: the hook's URL, and the Authorization secret Okta sends it (needed to register it). */
+  readonly hook?: { readonly url: string; readonly secret?: string };
 }
 
 export interface PlannedChange {
@@ -43,6 +52,9 @@ export interface ProvisionResult {
   readonly clientId: string | undefined;
   /** The new app's client secret, when one was created with client_secret_jwt: store it, never print it. */
   readonly clientSecret?: string;
+  /** With a hook: its id (undefined in a dry run that would register it), and whether this run registers it. */
+  readonly hookId?: string;
+  readonly hookRegistered?: boolean;
   readonly applied: boolean;
 }
 
@@ -57,7 +69,9 @@ interface Step extends PlannedChange {
 export async function provision(org: OrgApi, spec: ProvisionSpec, options: { dryRun: boolean }): Promise<ProvisionResult> {
   const notes: ProvisionNote[] = [];
   const done: PlannedChange[] = [];
-  const state: { serverId?: string; clientId?: string; clientSecret?: string } = {};
+  const state: { serverId?: string; clientId?: string; clientSecret?: string; hookId?: string } = {};
+  const hookMode = spec.actVia === 'hook';
+  if (hookMode && !spec.hook?.url) throw new InputError('provisioning a token inline hook needs its URL');
   const run = async (step: Step | undefined) => {
     if (!step) return;
     done.push({ action: step.action, target: step.target, detail: step.detail });
@@ -92,8 +106,11 @@ export async function provision(org: OrgApi, spec: ProvisionSpec, options: { dry
   for (const name of spec.scopes.filter((scope) => !scopes.has(scope))) {
     await run({ action: 'create', target: `scope ${name}`, detail: 'on the authorization server', apply: () => org.createScope(serverId(), guideScope(name)).then(() => undefined) });
   }
-  const claims = state.serverId ? (await org.listClaims(state.serverId)).filter((claim) => claim.name === GUIDE.claimName) : [];
-  await run(claimStep(org, claims, spec.scopes, serverId));
+  // With a hook, act comes from the hook: the guide's claim is not needed (an existing one is left alone).
+  if (!hookMode) {
+    const claims = state.serverId ? (await org.listClaims(state.serverId)).filter((claim) => claim.name === GUIDE.claimName) : [];
+    await run(claimStep(org, claims, spec.scopes, serverId));
+  }
 
   // Step 3: the agent app.
   const app = await findApp(org, spec);
@@ -139,18 +156,58 @@ export async function provision(org: OrgApi, spec: ProvisionSpec, options: { dry
       },
     });
   }
+  // The token inline hook: registered (or found by its URL) and ACTIVE before a rule can name it.
+  let hookRegistered = false;
+  if (hookMode && spec.hook) {
+    const { url, secret } = spec.hook;
+    const existing = (await org.listInlineHooks(TOKEN_HOOK_TYPE)).find((hook) => sameUrl(hook.channel.config?.uri ?? '', url));
+    if (existing?.id) {
+      const id = existing.id;
+      state.hookId = id;
+      if (existing.status && existing.status !== 'ACTIVE') {
+        await run({ action: 'activate', target: `inline hook ${existing.name}`, detail: `status ${existing.status} → ACTIVE`, apply: () => org.activateInlineHook(id).then(() => undefined) });
+      }
+    } else {
+      if (!secret) throw new InputError('registering the token inline hook needs the Authorization secret Okta will send it');
+      hookRegistered = true;
+      const wanted = actHook(url, secret);
+      await run({
+        action: 'create',
+        target: `inline hook ${wanted.name}`,
+        detail: `${TOKEN_HOOK_TYPE} at ${url}, Authorization header secret`,
+        apply: async () => {
+          const created = await org.createInlineHook(wanted);
+          state.hookId = required(created.id, 'inline hook');
+          if (created.status && created.status !== 'ACTIVE') await org.activateInlineHook(state.hookId);
+        },
+      });
+    }
+  }
+  const hookId = () => required(state.hookId, 'inline hook');
+
   const rules = state.serverId && policyId.value ? await org.listRules(state.serverId, policyId.value) : [];
-  const allows = rules.some((rule) => (rule.status ?? 'ACTIVE') === 'ACTIVE' && (rule.conditions?.grantTypes?.include ?? []).includes('client_credentials') && ruleCoversScopes(rule, spec.scopes));
-  if (!allows) {
+  const allowing = rules.find((rule) => (rule.status ?? 'ACTIVE') === 'ACTIVE' && (rule.conditions?.grantTypes?.include ?? []).includes('client_credentials') && ruleCoversScopes(rule, spec.scopes));
+  if (!allowing) {
     await run({
       action: 'create',
       target: `rule ${GUIDE.ruleName}`,
-      detail: `client_credentials, any scope, ${GUIDE.tokenLifetimeMinutes} min tokens`,
-      apply: () => org.createRule(serverId(), required(policyId.value, 'policy'), guideRule()).then(() => undefined),
+      detail: `client_credentials, any scope, ${GUIDE.tokenLifetimeMinutes} min tokens${hookMode ? ', running the inline hook' : ''}`,
+      apply: () => org.createRule(serverId(), required(policyId.value, 'policy'), hookMode ? withHook(guideRule(), hookId()) : guideRule()).then(() => undefined),
+    });
+  } else if (hookMode && (!state.hookId || allowing.actions?.token?.inlineHook?.id !== state.hookId) && allowing.id) {
+    const ruleId = allowing.id;
+    const current = allowing.actions?.token?.inlineHook?.id;
+    await run({
+      action: 'update',
+      target: `rule ${allowing.name}`,
+      detail: current ? `run the act hook instead of inline hook ${current}` : 'run the act hook (Use this inline hook)',
+      apply: () => org.replaceRule(serverId(), required(policyId.value, 'policy'), ruleId, withHook(allowing, hookId())).then(() => undefined),
     });
   }
 
   return {
+    ...(state.hookId ? { hookId: state.hookId } : {}),
+    ...(hookMode ? { hookRegistered } : {}),
     changes: done,
     notes,
     authServerId: state.serverId,
@@ -240,6 +297,11 @@ function newServiceApp(spec: ProvisionSpec): NewApp {
       },
     },
   };
+}
+
+/** A rule that runs the hook (Okta runs one inline hook per rule). */
+function withHook(rule: PolicyRule, hookId: string): PolicyRule {
+  return { ...rule, actions: { ...rule.actions, token: { ...rule.actions?.token, inlineHook: { id: hookId } } } };
 }
 
 function withClient(policy: Policy, clientId: string): Policy {

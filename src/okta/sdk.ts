@@ -10,7 +10,7 @@ import { Agent } from 'node:https';
 import { isRecord, messageOf, normalizeOrgUrl } from '../core';
 import { adviceFor } from './advice';
 import { ManagementError } from './errors';
-import type { App, AuthServer, Claim, Group, NewApp, OrgApi, Policy, PolicyRule, Scope, User } from './org';
+import type { App, AuthServer, Claim, Group, InlineHook, NewApp, OrgApi, Policy, PolicyRule, Scope, User } from './org';
 
 type OktaSdk = typeof import('@okta/okta-sdk-nodejs');
 type OktaClient = InstanceType<OktaSdk['Client']>;
@@ -58,7 +58,7 @@ export async function connectOrg(options: ManagementOptions): Promise<OrgApi> {
           keyId: options.credential.keyId ?? '',
         };
   const client = new sdk.Client(config as unknown as ConstructorParameters<OktaSdk['Client']>[0]);
-  return new SdkOrg(client);
+  return new SdkOrg(client, orgUrl);
 }
 
 interface SdkRequest {
@@ -145,8 +145,26 @@ async function all<T>(collection: AsyncIterable<unknown>): Promise<T[]> {
   return items;
 }
 
+/** The SDK's own HTTP layer (authentication, retries, the OAuth token): JSON in, JSON out, errors as `OktaApiError`. */
+interface SdkHttp {
+  getJson(url: string): Promise<unknown>;
+  postJson(url: string, request: { body: unknown }): Promise<unknown>;
+}
+
 class SdkOrg implements OrgApi {
-  constructor(private readonly client: OktaClient) {}
+  constructor(
+    private readonly client: OktaClient,
+    private readonly orgUrl: string,
+  ) {}
+
+  /**
+   * Inline hooks go through the SDK's HTTP layer rather than its generated models: those models
+   * drop members they do not know (an `execute` answer is arbitrary JSON, and is what the doctor
+   * checks), and the channel's `authScheme` must reach Okta exactly as written.
+   */
+  private get http(): SdkHttp {
+    return (this.client as unknown as { http: SdkHttp }).http;
+  }
 
   private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
     try {
@@ -241,5 +259,25 @@ class SdkOrg implements OrgApi {
   }
   listUserGroups(userId: string) {
     return this.call(`listing the groups of ${userId}`, async () => all<Group>(await this.client.userApi.listUserGroups({ userId })));
+  }
+  listInlineHooks(type?: string) {
+    const query = type ? `?type=${encodeURIComponent(type)}` : '';
+    return this.call('listing inline hooks', async () => {
+      const hooks = await this.http.getJson(`${this.orgUrl}/api/v1/inlineHooks${query}`);
+      return Array.isArray(hooks) ? (hooks as InlineHook[]) : [];
+    });
+  }
+  getInlineHook(id: string) {
+    return this.find(`reading inline hook ${id}`, async () => (await this.http.getJson(`${this.orgUrl}/api/v1/inlineHooks/${encodeURIComponent(id)}`)) as InlineHook);
+  }
+  createInlineHook(hook: InlineHook) {
+    return this.call(`registering inline hook ${hook.name}`, async () => (await this.http.postJson(`${this.orgUrl}/api/v1/inlineHooks`, { body: writable(hook) })) as InlineHook);
+  }
+  activateInlineHook(id: string) {
+    return this.call(`activating inline hook ${id}`, async () =>
+      (await this.http.postJson(`${this.orgUrl}/api/v1/inlineHooks/${encodeURIComponent(id)}/lifecycle/activate`, { body: {} })) as InlineHook);
+  }
+  executeInlineHook(id: string, payload: unknown) {
+    return this.call(`executing inline hook ${id}`, async () => this.http.postJson(`${this.orgUrl}/api/v1/inlineHooks/${encodeURIComponent(id)}/execute`, { body: payload }));
   }
 }

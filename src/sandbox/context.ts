@@ -12,4 +12,10 @@ export interface SandboxContext {
   readonly apiToken: string;
   /** The org authorization server's signing keys (separate from every custom server's). */
   readonly orgKeys: KeyRing;
+  /** How long a token inline hook may take (Okta: 3 s). */
+  readonly hookTimeoutMs: number;
+  /** Extra trusted CA certificates (PEM) for hooks served over https with a local certificate. */
+  readonly hookCa: string | undefined;
+  /** One line per request and per hook call (never a secret). */
+  readonly log: ((line: string) => void) | undefined;
 }

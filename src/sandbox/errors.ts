@@ -146,6 +146,8 @@ export const apiErrors = {
     new ApiError(405, 'E0000022', 'The endpoint does not support the provided HTTP method', [`${method} is not supported here`]),
   invalidSearch: (cause: string) => new ApiError(400, 'E0000031', 'Invalid search criteria.', [cause]),
   internal: () => new ApiError(500, 'E0000009', 'Internal Server Error'),
+  /** 400 for an inline hook whose execution failed (the sandbox's code and words: Okta documents only "a 400 error"). */
+  hookFailed: (cause: string) => new ApiError(400, 'E0000001', 'Api validation failed: execute', [cause]),
 } as const;
 
 /** What went wrong in starting the sandbox. */

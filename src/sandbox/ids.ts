@@ -14,6 +14,7 @@ export const ID_PREFIX = {
   claim: 'ocl',
   scope: 'scp',
   grant: 'oag',
+  inlineHook: 'cal',
 } as const;
 
 /** Uniformly random letters and digits. */

@@ -22,9 +22,11 @@ import { KeyRing } from './keys';
 import { addManagementRoutes } from './management';
 import { addOrgAuthorizationServerRoutes, orgTokenEndpointOf } from './org-authorization-server';
 import { buildOrg, defaultSeed, parseSeed } from './seed';
+import { HOOK_TIMEOUT_MS } from './token-hook';
 import { issuerOf } from './views';
 
-export { DEFAULT_IDS, defaultSeed, parseSeed } from './seed';
+export { DEFAULT_IDS, defaultSeed, type DefaultSeedOptions, parseSeed } from './seed';
+export { DEFAULT_HOOK_ERROR, HOOK_TIMEOUT_MS } from './token-hook';
 export { SandboxError, SeedError } from './errors';
 
 export interface SandboxOptions {
@@ -44,8 +46,12 @@ export interface SandboxOptions {
   readonly seed?: unknown;
   /** The clock, in seconds since the epoch (for tests); default `Date.now() / 1000`. */
   readonly now?: () => number;
-  /** Receives one line per request (method, path, status) and internal errors. */
+  /** Receives one line per request (method, path, status), per token inline hook call, and internal errors. */
   readonly log?: (line: string) => void;
+  /** How long a token inline hook may take before it is skipped; default 3000 ms, as Okta waits. */
+  readonly hookTimeoutMs?: number;
+  /** Extra trusted CA certificates (PEM) for inline hooks served over https with a local certificate. */
+  readonly hookCa?: string;
 }
 
 export interface Sandbox {
@@ -90,7 +96,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   let orgUrl = '';
   const orgKeys = await KeyRing.create(now());
-  const context: SandboxContext = { org, orgUrl: () => orgUrl, acceptIssuerAudience: options.acceptIssuerAudience ?? false, apiToken, orgKeys };
+  const hookTimeoutMs = options.hookTimeoutMs ?? HOOK_TIMEOUT_MS;
+  if (!Number.isInteger(hookTimeoutMs) || hookTimeoutMs < 1 || hookTimeoutMs > 60_000) {
+    throw new SandboxError('ERR_SANDBOX_SEED', `the hook timeout must be 1 to 60000 ms, got ${hookTimeoutMs}`);
+  }
+  const context: SandboxContext = {
+    org,
+    orgUrl: () => orgUrl,
+    acceptIssuerAudience: options.acceptIssuerAudience ?? false,
+    apiToken,
+    orgKeys,
+    hookTimeoutMs,
+    hookCa: options.hookCa,
+    log: options.log,
+  };
   const router = new Router();
   addAuthorizationServerRoutes(router, context);
   addOrgAuthorizationServerRoutes(router, context);

@@ -48,6 +48,8 @@ export const OKTA_API_SCOPES = [
   'okta.users.manage',
   'okta.groups.read',
   'okta.groups.manage',
+  'okta.inlineHooks.read',
+  'okta.inlineHooks.manage',
 ] as const;
 export type OktaApiScope = (typeof OKTA_API_SCOPES)[number];
 
@@ -184,4 +186,33 @@ export interface GroupRecord {
   created: string;
   lastUpdated: string;
   lastMembershipUpdated: string;
+}
+
+/** The inline hook types Okta knows; the sandbox calls only token hooks (`com.okta.oauth2.tokens.transform`). */
+export const INLINE_HOOK_TYPES = [
+  'com.okta.oauth2.tokens.transform',
+  'com.okta.import.transform',
+  'com.okta.saml.tokens.transform',
+  'com.okta.user.pre-registration',
+  'com.okta.user.credential.password.import',
+  'com.okta.telephony.provider',
+] as const;
+export type InlineHookType = (typeof INLINE_HOOK_TYPES)[number];
+
+/** An inline hook (`/api/v1/inlineHooks`): an HTTP channel with header authentication. */
+export interface InlineHookRecord {
+  id: string;
+  name: string;
+  status: LifecycleStatus;
+  type: InlineHookType;
+  version: string;
+  channel: {
+    version: string;
+    uri: string;
+    headers: { key: string; value: string }[];
+    /** `authScheme`: the header (usually Authorization) and the secret Okta sends in it; never shown. */
+    auth: { key: string; value: string } | undefined;
+  };
+  created: string;
+  lastUpdated: string;
 }

@@ -13,13 +13,14 @@ import type {
   ClaimRecord,
   GrantRecord,
   GroupRecord,
+  InlineHookRecord,
   OktaApiScope,
   PolicyRecord,
   RuleRecord,
   ScopeRecord,
   UserRecord,
 } from './model';
-import type { AppFields, AuthServerFields, PolicyFields, RuleFields, UserFields } from './shapes';
+import type { AppFields, AuthServerFields, InlineHookFields, PolicyFields, RuleFields, UserFields } from './shapes';
 
 /** The id of the built-in Everyone group (every user is a member). */
 const EVERYONE_GROUP_ID = '00geveryone000000000';
@@ -32,6 +33,7 @@ export class Org {
   readonly apps = new Map<string, AppRecord>();
   readonly users = new Map<string, UserRecord>();
   readonly groups = new Map<string, GroupRecord>();
+  readonly inlineHooks = new Map<string, InlineHookRecord>();
   /** `clientId jti` of every assertion used, kept until its `exp`: until then the jti cannot be used again. */
   private readonly usedJtis = new ExpiringSet();
 
@@ -225,6 +227,39 @@ export class Org {
     if (member) group.members.add(user.id);
     else group.members.delete(user.id);
     group.lastMembershipUpdated = this.timestamp();
+  }
+
+  // ---------------------------------------------------------------- inline hooks
+
+  /** Registers an inline hook (a new hook needs its secret: the caller checks `auth.value`). */
+  addInlineHook(fields: InlineHookFields, id = newId(ID_PREFIX.inlineHook)): InlineHookRecord {
+    const created = this.timestamp();
+    const { auth } = fields.channel;
+    const hook: InlineHookRecord = {
+      ...fields,
+      id,
+      channel: { ...fields.channel, auth: auth ? { key: auth.key, value: auth.value ?? '' } : undefined },
+      created,
+      lastUpdated: created,
+    };
+    this.inlineHooks.set(id, hook);
+    return hook;
+  }
+
+  inlineHookNameTaken(name: string, exceptId?: string): boolean {
+    for (const hook of this.inlineHooks.values()) if (hook.name === name && hook.id !== exceptId) return true;
+    return false;
+  }
+
+  /** The rules that name a hook in `actions.token.inlineHook`, as `server/policy/rule` names. */
+  rulesUsingHook(hookId: string): string[] {
+    const names: string[] = [];
+    for (const server of this.authServers.values()) {
+      for (const policy of server.policies) {
+        for (const rule of policy.rules) if (rule.inlineHookId === hookId) names.push(`${server.name}/${policy.name}/${rule.name}`);
+      }
+    }
+    return names;
   }
 
   // ---------------------------------------------------------------- assertion replay

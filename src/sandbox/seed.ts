@@ -15,7 +15,9 @@
  *              "settings": { "oauthClient": { "grant_types": [..], "application_type": "service", "jwks": { "keys": [..] } } },
  *              "grantedScopes": ["okta.users.read", ..] }],   (the sandbox's convenience: Okta API scopes granted to the app)
  *   "users": [{ "id", "status", "profile": { "firstName", "lastName", "email", "login" } }],
- *   "groups": [{ "id", "profile": { "name", "description" }, "members": [user ids or logins] }] }
+ *   "groups": [{ "id", "profile": { "name", "description" }, "members": [user ids or logins] }],
+ *   "inlineHooks": [{ "id", "name", "type", "version", "status", "channel": { "type": "HTTP", "version", "config": { "uri", "headers", "authScheme" } } }] }
+ * A rule names a token inline hook with `actions.token.inlineHook.id`.
  * ```
  */
 import { isRecord } from '../core';
@@ -26,9 +28,11 @@ import { describeProblem, Reader } from './reader';
 import {
   type AppFields,
   type AuthServerFields,
+  type InlineHookFields,
   type PolicyFields,
   readApp,
   readAuthServer,
+  readInlineHook,
   readClaim,
   readGroup,
   readPolicy,
@@ -56,12 +60,32 @@ export const DEFAULT_IDS = {
   policyId: '00p123abc456pol',
   ruleId: '0pr123abc456rul',
   actClaimId: 'ocl123abc456',
+  /** The token inline hook of `defaultSeed({ actVia: 'hook' | 'both', hook })`. */
+  hookId: 'cal123abc456hook',
 } as const;
 
-/** A fresh copy of the default seed: the setup guide's org, plus Bob (not in FinanceUsers). */
-export function defaultSeed(): Record<string, unknown> {
+/** How the default org puts `act` into access tokens. */
+export interface DefaultSeedOptions {
+  /**
+   * `expression` (default): the guide's claim `act` = `clientAssertion.claims.act`; `hook`: a token
+   * inline hook on the guide's rule, and no `act` claim; `both`: the claim and the hook.
+   */
+  readonly actVia?: 'expression' | 'hook' | 'both';
+  /** The hook to register (needed for `hook` and `both`): its URI and the `Authorization` secret Okta sends it. */
+  readonly hook?: { readonly uri: string; readonly secret: string };
+}
+
+/**
+ * A fresh copy of the default seed: the setup guide's org, plus Bob (not in FinanceUsers). With
+ * `actVia`, `act` comes from the guide's claim expression, a token inline hook, or both.
+ */
+export function defaultSeed(options: DefaultSeedOptions = {}): Record<string, unknown> {
   const ids = DEFAULT_IDS;
-  return {
+  const actVia = options.actVia ?? 'expression';
+  const hook = actVia === 'expression' ? undefined : options.hook;
+  if (actVia !== 'expression' && !hook) throw new TypeError(`defaultSeed: actVia ${actVia} needs the hook's uri and secret`);
+  const claims = actVia === 'hook' ? [] : undefined;
+  const seed: Record<string, unknown> = {
     authorizationServers: [
       {
         id: ids.authServerId,
@@ -100,7 +124,14 @@ export function defaultSeed(): Record<string, unknown> {
                 status: 'ACTIVE',
                 priority: 1,
                 conditions: { grantTypes: { include: ['client_credentials'] }, scopes: { include: ['*'] } },
-                actions: { token: { accessTokenLifetimeMinutes: 60, refreshTokenLifetimeMinutes: 0, refreshTokenWindowMinutes: 10080 } },
+                actions: {
+                  token: {
+                    accessTokenLifetimeMinutes: 60,
+                    refreshTokenLifetimeMinutes: 0,
+                    refreshTokenWindowMinutes: 10080,
+                    ...(hook ? { inlineHook: { id: ids.hookId } } : {}),
+                  },
+                },
               },
             ],
           },
@@ -138,6 +169,20 @@ export function defaultSeed(): Record<string, unknown> {
       },
     ],
   };
+  const server = (seed.authorizationServers as Record<string, unknown>[])[0];
+  if (claims && server) server.claims = claims;
+  if (hook) {
+    seed.inlineHooks = [
+      {
+        id: ids.hookId,
+        name: 'AGBAC act hook',
+        type: 'com.okta.oauth2.tokens.transform',
+        version: '1.0.0',
+        channel: { type: 'HTTP', version: '1.0.0', config: { uri: hook.uri, method: 'POST', authScheme: { type: 'HEADER', key: 'Authorization', value: hook.secret } } },
+      },
+    ];
+  }
+  return seed;
 }
 
 interface Planned<T> {
@@ -158,13 +203,14 @@ interface AppPlan extends Planned<AppFields> {
 }
 
 export interface SeedPlan {
+  readonly inlineHooks: readonly Planned<InlineHookFields>[];
   readonly servers: readonly ServerPlan[];
   readonly apps: readonly AppPlan[];
   readonly users: readonly Planned<UserFields>[];
   readonly groups: readonly (Planned<{ name: string; description: string }> & { readonly members: readonly string[] })[];
 }
 
-const TOP_LEVEL = ['authorizationServers', 'apps', 'users', 'groups'];
+const TOP_LEVEL = ['authorizationServers', 'apps', 'users', 'groups', 'inlineHooks'];
 
 /**
  * Checks a seed document (already parsed from JSON). Throws a {@link SeedError} listing every
@@ -191,7 +237,15 @@ export function parseSeed(document: unknown): SeedPlan {
     clientIds.add(clientId);
   });
 
-  const servers = root.items('authorizationServers').map((reader) => planServer(reader, ids, clientIds));
+  const inlineHooks = root.items('inlineHooks').map((reader) => {
+    const fields = readInlineHook(reader);
+    if (fields.channel.auth && fields.channel.auth.value === undefined) reader.problem('The field cannot be left blank', 'channel.config.authScheme.value');
+    return { id: ids.take(reader, ID_PREFIX.inlineHook), fields };
+  });
+  unique(root, 'inlineHooks', inlineHooks.map((hook) => `hook ${hook.fields.name}`), 'an inline hook named');
+  const tokenHooks = new Set(inlineHooks.filter((hook) => hook.fields.type === 'com.okta.oauth2.tokens.transform').map((hook) => hook.id));
+
+  const servers = root.items('authorizationServers').map((reader) => planServer(reader, ids, clientIds, tokenHooks));
   if (!servers.length) root.problem('must list at least one authorization server', 'authorizationServers');
 
   const users = root.items('users').map((reader) => ({ id: ids.take(reader, ID_PREFIX.user), fields: readUser(reader, { status: 'ACTIVE' }) }));
@@ -217,10 +271,10 @@ export function parseSeed(document: unknown): SeedPlan {
   });
 
   if (!root.ok) throw new SeedError(root.problems.map(describeProblem));
-  return { servers, apps, users, groups };
+  return { inlineHooks, servers, apps, users, groups };
 }
 
-function planServer(reader: Reader, ids: IdCheck, clientIds: ReadonlySet<string>): ServerPlan {
+function planServer(reader: Reader, ids: IdCheck, clientIds: ReadonlySet<string>, tokenHooks: ReadonlySet<string>): ServerPlan {
   const id = ids.take(reader, ID_PREFIX.authServer);
   const fields = readAuthServer(reader);
   const scopes = reader.items('scopes').map((scope) => ({ id: ids.take(scope, ID_PREFIX.scope), fields: readScope(scope) }));
@@ -234,7 +288,13 @@ function planServer(reader: Reader, ids: IdCheck, clientIds: ReadonlySet<string>
         policy.problem(`"${clientId}" is not the client_id of a seeded app (or ALL_CLIENTS)`, 'conditions.clients.include');
       }
     }
-    const rules = policy.items('rules').map((rule) => ({ id: ids.take(rule, ID_PREFIX.rule), fields: readRule(rule) }));
+    const rules = policy.items('rules').map((rule) => {
+      const fields = readRule(rule);
+      if (fields.inlineHookId !== undefined && !tokenHooks.has(fields.inlineHookId)) {
+        rule.problem(`"${fields.inlineHookId}" is not the id of a seeded token inline hook`, 'actions.token.inlineHook.id');
+      }
+      return { id: ids.take(rule, ID_PREFIX.rule), fields };
+    });
     return { id: ids.take(policy, ID_PREFIX.policy), fields: policyFields, rules };
   });
   return { id, fields, scopes, claims, policies };
@@ -273,6 +333,7 @@ class IdCheck {
  */
 export async function buildOrg(plan: SeedPlan, options: { now: () => number; clientSecret?: string }): Promise<Org> {
   const org = new Org(options.now);
+  for (const hook of plan.inlineHooks) org.addInlineHook(hook.fields, hook.id);
   plan.apps.forEach((app, index) => {
     const fields = index === 0 && options.clientSecret !== undefined ? { ...app.fields, clientSecret: options.clientSecret } : app.fields;
     const record = org.addApp(fields, app.id);

@@ -7,6 +7,8 @@ import type { JWK } from 'jose';
 import { isRecord } from '../core';
 import {
   APPLICATION_TYPES,
+  INLINE_HOOK_TYPES,
+  type InlineHookRecord,
   type AppRecord,
   type ClaimRecord,
   CLIENT_AUTH_METHODS,
@@ -239,4 +241,83 @@ export function readGroup(reader: Reader): { name: string; description: string }
     name: profile.string('name', { required: true }) ?? '',
     description: profile.string('description', { fallback: '' }) ?? '',
   };
+}
+
+export type InlineHookFields = Omit<InlineHookRecord, 'id' | 'created' | 'lastUpdated' | 'status' | 'channel'> & {
+  status: LifecycleStatus;
+  channel: Omit<InlineHookRecord['channel'], 'auth'> & { auth: { key: string; value: string | undefined } | undefined };
+};
+
+/** Headers Okta sets itself on a hook call; a hook may not override them. */
+const RESERVED_HOOK_HEADERS = ['accept', 'content-type', 'content-length', 'host', 'connection', 'transfer-encoding'];
+
+/**
+ * An inline hook: `name`, `type`, `version`, and an HTTP `channel` whose `config` has the `uri`
+ * Okta calls, `method` POST, extra `headers`, and `authScheme` {type HEADER, key, value}. The URI
+ * must be https, as Okta requires, or (the sandbox's allowance for local development) http on a
+ * loopback address. OAuth 2.0 channels (`type: OAUTH`) are not emulated. On a replace, an
+ * `authScheme` without `value` keeps the secret (Okta never shows it, so a GET body cannot carry it).
+ */
+export function readInlineHook(reader: Reader): InlineHookFields {
+  reader.expectObject();
+  const name = reader.string('name', { required: true }) ?? '';
+  if (name.length > 255) reader.problem('must be 1 to 255 characters', 'name');
+  const type = reader.oneOf('type', INLINE_HOOK_TYPES);
+  if (type === undefined && !reader.has('type')) reader.problem('The field cannot be left blank', 'type');
+  const version = reader.string('version', { required: true }) ?? '';
+  if (version && version !== '1.0.0') reader.problem("'version' is invalid. Valid values: [1.0.0].", 'version');
+  const channel = reader.object('channel');
+  const channelType = channel.string('type', { required: true });
+  if (channelType === 'OAUTH') channel.problem('the sandbox emulates HTTP channels with header authentication only, not OAUTH', 'type');
+  else if (channelType !== undefined && channelType !== 'HTTP') channel.problem("'type' is invalid. Valid values: [HTTP, OAUTH].", 'type');
+  const channelVersion = channel.string('version', { required: true }) ?? '';
+  const config = channel.object('config');
+  const uri = config.string('uri', { required: true, noSpaces: true }) ?? '';
+  if (uri) checkHookUri(uri, config);
+  const method = config.string('method', { fallback: 'POST' });
+  if (method !== 'POST') config.problem("'method' is invalid. Valid values: [POST].", 'method');
+  const headers: { key: string; value: string }[] = [];
+  for (const header of config.items('headers')) {
+    const key = header.string('key', { required: true }) ?? '';
+    const value = header.string('value', { required: true, trim: false }) ?? '';
+    if (key && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) header.problem('must be an HTTP header name', 'key');
+    else if (RESERVED_HOOK_HEADERS.includes(key.toLowerCase())) header.problem(`${key} is set by Okta and cannot be configured`, 'key');
+    if (/[\r\n]/.test(value)) header.problem('must be one line', 'value');
+    headers.push({ key, value });
+  }
+  let auth: { key: string; value: string | undefined } | undefined;
+  if (config.has('authScheme')) {
+    const scheme = config.object('authScheme');
+    const schemeType = scheme.string('type', { required: true });
+    if (schemeType !== undefined && schemeType.toUpperCase() !== 'HEADER') scheme.problem("'type' is invalid. Valid values: [HEADER].", 'type');
+    const key = scheme.string('key', { required: true }) ?? '';
+    if (key && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) scheme.problem('must be an HTTP header name', 'key');
+    const value = scheme.string('value', { trim: false });
+    if (value !== undefined && (!value || /[\r\n]/.test(value))) scheme.problem('must be one non-empty line', 'value');
+    auth = { key, value };
+  }
+  return {
+    name,
+    type: type ?? 'com.okta.oauth2.tokens.transform',
+    version,
+    status: reader.oneOf('status', STATUSES, 'ACTIVE'),
+    channel: { version: channelVersion, uri, headers, auth },
+  };
+}
+
+function checkHookUri(uri: string, config: Reader): void {
+  if (uri.length > 1024) {
+    config.problem('must be at most 1024 characters', 'uri');
+    return;
+  }
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    config.problem('must be an absolute https URL', 'uri');
+    return;
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) config.problem('must begin with https:// (the sandbox also allows http:// on loopback)', 'uri');
+  if (url.username || url.password) config.problem('must not carry credentials', 'uri');
 }

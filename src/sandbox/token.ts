@@ -1,7 +1,8 @@
 /**
  * The token endpoint, `POST /oauth2/{authServerId}/v1/token`: client authentication, the grant
  * type, the scopes, the access policy, then an access token shaped like Okta's (RS256, header
- * `{kid, alg}`, claims `ver jti iss aud iat exp cid scp sub` and the server's custom claims).
+ * `{kid, alg}`, claims `ver jti iss aud iat exp cid scp sub` and the server's custom claims), passed
+ * through the rule's token inline hook when it has one (`token-hook.ts`).
  */
 import type { IncomingMessage } from 'node:http';
 import { customClaims } from './claims';
@@ -11,8 +12,9 @@ import { apiErrors, grantList, invalidRequest, OAuthError, OKTA_TEXT, SANDBOX_TE
 import { parseForm } from './form';
 import { BodyTooLargeError, type Handler, mediaType, readBody, type Reply } from './http';
 import { newAccessTokenId } from './ids';
-import { type AppRecord, type AuthServerRecord, KNOWN_GRANT_TYPES } from './model';
+import { type AppRecord, type AuthServerRecord, type InlineHookRecord, KNOWN_GRANT_TYPES } from './model';
 import { evaluatePolicies } from './policy';
+import { runTokenHook } from './token-hook';
 import { issuerOf } from './views';
 
 /** Token requests are small forms; anything larger is refused (413). */
@@ -45,9 +47,9 @@ export function tokenEndpoint(context: SandboxContext): Handler {
     if (!match) throw new OAuthError(400, 'access_denied', OKTA_TEXT.policyFailed);
 
     const iat = Math.floor(now);
-    const lifetime = match.rule.accessTokenLifetimeMinutes * 60;
+    let lifetime = match.rule.accessTokenLifetimeMinutes * 60;
     const audience = server.audiences.length === 1 ? server.audiences[0] : [...server.audiences];
-    const payload = {
+    let payload: Record<string, unknown> = {
       ver: 1,
       jti: newAccessTokenId(),
       iss: issuer,
@@ -59,6 +61,35 @@ export function tokenEndpoint(context: SandboxContext): Handler {
       sub: app.clientId,
       ...customClaims(server.claims, { app, assertion: client.assertion, scopes }),
     };
+    const hook = activeTokenHook(context, match.rule.inlineHookId);
+    if (hook) {
+      const outcome = await runTokenHook(
+        {
+          hook,
+          issuer,
+          requestUrl: requestedUrl(req),
+          ipAddress: req.socket.remoteAddress ?? '',
+          client: { id: app.clientId, name: app.label },
+          grantType: 'client_credentials',
+          scopes: scopes.map((name) => ({ name, id: server.scopes.find((scope) => scope.name === name)?.id ?? '' })),
+          policy: { id: match.policy.id, ruleId: match.rule.id },
+          claims: payload,
+          lifetime,
+          now,
+        },
+        { timeoutMs: context.hookTimeoutMs, ...(context.hookCa ? { ca: context.hookCa } : {}) },
+      ).catch((error: unknown) => {
+        if (error instanceof OAuthError) context.log?.(`inline hook ${hook.id}: error, no token issued`);
+        throw error;
+      });
+      if (outcome.kind === 'patched') {
+        payload = { ...outcome.claims, iat, exp: iat + outcome.lifetime };
+        lifetime = outcome.lifetime;
+        context.log?.(`inline hook ${hook.id}: applied`);
+      } else {
+        context.log?.(`inline hook ${hook.id}: skipped, token issued unmodified: ${outcome.reason}`);
+      }
+    }
     return tokenAnswer(await server.keys.sign(payload), lifetime, scopes);
   };
 }
@@ -90,6 +121,18 @@ export async function readForm(req: IncomingMessage): Promise<Map<string, string
     if (error instanceof BodyTooLargeError) throw invalidRequest(`The request body is larger than ${error.limit} bytes.`, 413);
     throw error;
   }
+}
+
+/** The token inline hook a rule names, when it exists, is ACTIVE and is a token hook; Okta skips any other. */
+function activeTokenHook(context: SandboxContext, id: string | undefined): InlineHookRecord | undefined {
+  const hook = id === undefined ? undefined : context.org.inlineHooks.get(id);
+  return hook?.status === 'ACTIVE' && hook.type === 'com.okta.oauth2.tokens.transform' ? hook : undefined;
+}
+
+/** The whole URL of this request, query included, as Okta reports it to a hook. */
+function requestedUrl(req: IncomingMessage): string {
+  const scheme = 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';
+  return `${scheme}://${req.headers.host ?? ''}${req.url ?? ''}`;
 }
 
 /** The token endpoint URL as this request reached it (scheme, Host header, path). */

@@ -1,6 +1,6 @@
 /** The Management API's JSON for each record, in Okta's shapes (with `_links`). */
 import type { SigningKey } from './keys';
-import type { AppRecord, AuthServerRecord, ClaimRecord, GrantRecord, GroupRecord, PolicyRecord, RuleRecord, ScopeRecord, UserRecord } from './model';
+import type { AppRecord, AuthServerRecord, ClaimRecord, GrantRecord, GroupRecord, InlineHookRecord, PolicyRecord, RuleRecord, ScopeRecord, UserRecord } from './model';
 
 type Json = Record<string, unknown>;
 
@@ -263,5 +263,35 @@ export function groupJson(orgUrl: string, group: GroupRecord): Json {
     type: group.type,
     profile: { name: group.name, description: group.description },
     _links: { self: href(self), users: href(`${self}/users`), apps: href(`${self}/apps`) },
+  };
+}
+
+/** An inline hook as Okta shows it: the `authScheme` without its `value` (the secret is never returned). */
+export function inlineHookJson(orgUrl: string, hook: InlineHookRecord): Json {
+  const self = `${orgUrl}/api/v1/inlineHooks/${hook.id}`;
+  const flip = hook.status === 'ACTIVE' ? 'deactivate' : 'activate';
+  return {
+    id: hook.id,
+    status: hook.status,
+    name: hook.name,
+    type: hook.type,
+    version: hook.version,
+    channel: {
+      type: 'HTTP',
+      version: hook.channel.version,
+      config: {
+        uri: hook.channel.uri,
+        headers: hook.channel.headers.map((header) => ({ ...header })),
+        method: 'POST',
+        ...(hook.channel.auth ? { authScheme: { type: 'HEADER', key: hook.channel.auth.key } } : {}),
+      },
+    },
+    created: hook.created,
+    lastUpdated: hook.lastUpdated,
+    _links: {
+      self: href(self, { hints: { allow: ['GET', 'PUT', 'DELETE'] } }),
+      [flip]: href(`${self}/lifecycle/${flip}`, { hints: { allow: ['POST'] } }),
+      execute: href(`${self}/execute`, { hints: { allow: ['POST'] } }),
+    },
   };
 }

@@ -44,6 +44,13 @@ const refused: [string, string][] = [
   ['src/sandbox/token.ts', "import { requestToken } from '../oauth';"],
   ['src/sandbox/token.ts', "import { connectOrg } from '../okta';"],
   ['src/sandbox/management/apps.ts', "import { httpRequest } from '../../oauth/http';"],
+  ['src/hook/handler.ts', "import { startSandbox } from '../sandbox';"],
+  ['src/hook/handler.ts', "import { main } from '../cli/main';"],
+  ['src/hook/handler.ts', "import * as vscode from 'vscode';"],
+  ['src/sandbox/token.ts', "import { createHookApp } from '../hook';"],
+  ['src/oauth/http.ts', "import { createHookApp } from '../hook';"],
+  ['src/okta/doctor.ts', "import { createHookApp } from '../hook';"],
+  ['src/vscode/commands.ts', "import { serveHook } from '../hook';"],
   ['src/cli/lint.ts', "import { log } from '../vscode/log';"],
   ['src/cli.ts', "import * as vscode from 'vscode';"],
   ['src/vscode/commands.ts', "import { main } from '../cli/main';"],
@@ -58,6 +65,10 @@ const allowed: [string, string][] = [
   ['src/okta/doctor.ts', "import { requestToken } from '../oauth';"],
   ['src/sandbox/token.ts', "import { decodeJwt } from '../core';"],
   ['src/cli/lint.ts', "import { startSandbox } from '../sandbox';"],
+  ['src/cli/hook.ts', "import { serveHook } from '../hook';"],
+  ['src/hook/handler.ts', "import type { OrgApi } from '../okta';"],
+  ['src/hook/handler.ts', "import { remoteKeySet } from '../oauth';"],
+  ['src/vscode/commands.ts', "import type { HookAuditEvent } from '../hook';"],
   ['src/vscode/commands.ts', "import type { OrgApi } from '../okta';"],
   ['src/vscode/commands.ts', "export const load = () => import('../okta/lookup');"],
   ['src/vscode/commands.ts', "import { requestToken } from '../oauth';"],
@@ -126,6 +137,7 @@ describe('errors', () => {
     const oauth = await import('../../src/oauth');
     const okta = await import('../../src/okta');
     const sandbox = await import('../../src/sandbox');
+    const hook = await import('../../src/hook');
     const classes = [
       core.SigningError, core.KeyError, core.UrlError, core.InputError,
       oauth.DiscoveryError, okta.ManagementError,
@@ -142,5 +154,9 @@ describe('errors', () => {
     const decode = core.parseJwt('not a jwt');
     assert.equal(decode.ok ? undefined : decode.error.code, 'ERR_JWT_SEGMENT_COUNT');
     assert.equal(new sandbox.SandboxError('ERR_SANDBOX_PORT', 'probe').code, 'ERR_SANDBOX_PORT');
+    assert.equal(new hook.HookError('ERR_HOOK_LISTEN', 'probe').code, 'ERR_HOOK_LISTEN');
+    const refusal = new hook.HookRefusal('replayed', 'probe');
+    assert.equal(refusal.code, hook.HookRefusal.code);
+    assert.ok(refusal instanceof core.AgbacError);
   });
 });

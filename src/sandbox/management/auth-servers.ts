@@ -241,10 +241,19 @@ const listRules: Route = (context) => (request) => {
   return page(policy.rules, (rule) => rule.id, (rule) => ruleJson(orgUrl, record, policy, rule), request.url, orgUrl);
 };
 
+/** A rule's `actions.token.inlineHook.id` must name a registered token inline hook. */
+function checkRuleHook(context: SandboxContext, id: string | undefined): void {
+  if (id === undefined) return;
+  const hook = context.org.inlineHooks.get(id);
+  if (!hook) fieldProblem('actions.token.inlineHook.id', `'${id.slice(0, 40)}' is not the id of an inline hook.`);
+  if (hook.type !== 'com.okta.oauth2.tokens.transform') fieldProblem('actions.token.inlineHook.id', `The inline hook '${hook.name}' is not a token inline hook (com.okta.oauth2.tokens.transform).`);
+}
+
 const createRule: Route = (context) => async (request) => {
   const record = server(context, request);
   const policy = policyOf(record, request);
   const fields = validate(await readJson(request.req), readRule);
+  checkRuleHook(context, fields.inlineHookId);
   return ok(ruleJson(context.orgUrl(), record, policy, context.org.addRule(policy, fields)), 201);
 };
 
@@ -259,6 +268,7 @@ const replaceRule: Route = (context) => async (request) => {
   const policy = policyOf(record, request);
   const rule = find(policy.rules, request.params.ruleId, 'PolicyRule');
   const fields = validate(await readJson(request.req), readRule);
+  checkRuleHook(context, fields.inlineHookId);
   Object.assign(rule, { ...fields, status: rule.status, priority: fields.priority ?? rule.priority });
   context.org.touch(rule);
   context.org.reorder(record, policy);

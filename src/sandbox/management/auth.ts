@@ -3,7 +3,7 @@
  * `Authorization: Bearer <access token>` from the org authorization server (`/oauth2/v1/token`)
  * may call a route when its `scp` holds the route's Okta API scope: `okta.<family>.read` or
  * `.manage` for a GET, `okta.<family>.manage` for anything else, the family being the route's
- * resource (authorizationServers, apps, appGrants, users, groups).
+ * resource (authorizationServers, apps, appGrants, users, groups, inlineHooks).
  *
  * A missing or wrong credential, or a Bearer token that is not a valid, unexpired org token of
  * an active app, answers 401 E0000011; a token without the scope answers 403 E0000006 with
@@ -19,7 +19,7 @@ import type { Handler } from '../http';
 export type Guard = (method: string, path: string, handler: Handler) => Handler;
 
 /** The resource families of the Management API routes, each with a `.read` and a `.manage` scope. */
-const FAMILIES = ['authorizationServers', 'apps', 'users', 'groups'] as const;
+const FAMILIES = ['authorizationServers', 'apps', 'users', 'groups', 'inlineHooks'] as const;
 
 /** The scope a route needs (named in the 403 answer) and every scope that satisfies it. */
 export interface ScopeNeed {

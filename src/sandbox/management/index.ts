@@ -9,6 +9,7 @@ import { apiGuard } from './auth';
 import { addAuthServerRoutes } from './auth-servers';
 import { addDirectoryRoutes } from './directory';
 import { addGrantRoutes } from './grants';
+import { addInlineHookRoutes } from './inline-hooks';
 
 /** Adds every Management API route to a router. */
 export function addManagementRoutes(router: Router, context: SandboxContext): void {
@@ -17,4 +18,5 @@ export function addManagementRoutes(router: Router, context: SandboxContext): vo
   addAppRoutes(router, context, guard);
   addGrantRoutes(router, context, guard);
   addDirectoryRoutes(router, context, guard);
+  addInlineHookRoutes(router, context, guard);
 }

@@ -82,7 +82,8 @@ for (const scheme of ['http', 'https'] as const) {
       const args = ['doctor', ...org, '--auth-server', sandbox.authServerId, '--client-id', sandbox.clientId, '--client-secret-env', 'AGENT_SECRET', '--audience', DEFAULT_IDS.audience, '--act-sub', DEFAULT_IDS.alice, '--group', 'FinanceUsers'];
       const good = await agbac(args, { env: env });
       assert.equal(good.status, 0, good.stdout + good.stderr);
-      assert.match(good.stdout, /20 passed, 0 failed, 0 skipped/);
+      assert.match(good.stdout, /21 passed, 0 failed, 0 skipped/);
+      assert.match(good.stdout, /✓ How act reaches the token: the guide's claim expression/);
       const json = JSON.parse((await agbac([...args, '--format', 'json'], { env: env })).stdout) as { failed: number; checks: unknown[] };
       assert.equal(json.failed, 0);
       const bad = await agbac([...args.slice(0, -1), 'Auditors'], { env: env });

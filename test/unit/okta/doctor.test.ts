@@ -36,7 +36,7 @@ describe('doctor', () => {
     assert.deepEqual(failed(checks), []);
     assert.deepEqual(
       checks.map((check) => check.id),
-      ['server-exists', 'server-active', 'server-audience', 'scopes', 'app', 'app-service', 'app-grant', 'app-auth-method', 'act-claim', 'act-claim-access-token', 'act-claim-expression', 'act-claim-active', 'act-claim-scopes', 'policy', 'policy-rule', 'human', 'human-group', 'probe', 'probe-verify', 'probe-act'],
+      ['server-exists', 'server-active', 'server-audience', 'scopes', 'app', 'app-service', 'app-grant', 'app-auth-method', 'act-path', 'act-claim', 'act-claim-access-token', 'act-claim-expression', 'act-claim-active', 'act-claim-scopes', 'policy', 'policy-rule', 'human', 'human-group', 'probe', 'probe-verify', 'probe-act'],
     );
     const order = DOCTOR_CHECKS.map((entry) => entry.id as string);
     const positions = checks.map((check) => order.indexOf(check.id));
@@ -74,7 +74,7 @@ describe('doctor', () => {
 
   it('act-claim: the claim deleted, and the probe explains the missing act', async () => {
     const { checks } = await doctor((org) => org.api('DELETE', `${AS}/claims/${DEFAULT_IDS.actClaimId}`));
-    assertFails(checks, 'act-claim', ['probe-act']);
+    assertFails(checks, 'act-claim', ['act-path', 'probe-act']);
     assert.match(checks.find((check) => check.id === 'probe-act')?.why ?? '', /clientAssertion\.claims\.act is not in Okta's documented expression language/);
   });
 

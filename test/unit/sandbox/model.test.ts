@@ -43,7 +43,7 @@ describe('seeds', () => {
       extra: true,
     });
     assert.deepEqual(problems, [
-      'extra: unknown member (expected authorizationServers, apps, users, groups)',
+      'extra: unknown member (expected authorizationServers, apps, users, groups, inlineHooks)',
       'apps: must list at least one app (the agent)',
       'authorizationServers[0].name: The field cannot be left blank',
       'authorizationServers[0].audiences: must be an array of non-empty strings',
