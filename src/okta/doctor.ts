@@ -212,6 +212,8 @@ async function probe(options: DoctorOptions, credential: SigningCredential, huma
       issuer: urls.issuer,
       audience: connection.apiAudience,
       requiredScopes: connection.scopes,
+      // The doctor checks the human in the directory itself (step 7); the probe checks the token.
+      humanApproval: { kind: 'waived' },
       now: clock(),
       correlationId: crypto.randomUUID(),
     });
