@@ -1,7 +1,7 @@
 /** `agbac doctor`, `agbac provision`, `agbac whois`: the Okta org against the setup guide. */
 import { exportJWK, exportPKCS8, generateKeyPair, type JWK } from 'jose';
 import { writeFile } from 'node:fs/promises';
-import { connectionUrls } from '../core';
+import { connectionUrls, escapeControls } from '../core';
 import { NetworkError } from '../oauth';
 import { type Check, connectOrg, findUsers, ManagementError, type OrgApi, provision, runDoctor } from '../okta';
 import { type Command, CommandError, EXIT, formatOption, type Io, json, parse, UsageError } from './common';
@@ -75,7 +75,9 @@ Exit status: 0 when every check passes, 1 otherwise, 2 usage error.`,
 
 function formatCheck(check: Check): string {
   const mark = { pass: '✓', fail: '✗', skip: '-' }[check.status];
-  const lines = [`  ${mark} ${check.title}: ${check.status === 'skip' ? `skipped (${check.detail})` : check.detail}`];
+  // Details carry names read from the org: one line each, whatever the org holds.
+  const detail = escapeControls(check.detail);
+  const lines = [`  ${mark} ${check.title}: ${check.status === 'skip' ? `skipped (${detail})` : detail}`];
   if (check.status === 'fail') {
     if (check.why) lines.push(`      why: ${check.why}`);
     if (check.fix) lines.push(`      fix: ${check.fix}`);
@@ -181,8 +183,8 @@ Exit status: 0 found, 1 not found or failed, 2 usage error.`,
     const format = formatOption(values.format, ['text', 'json'] as const);
     const users = await guarded(async () => findUsers(await org(values, io), login));
     if (format === 'json') io.out(json(users));
-    else if (users.length === 0) io.err(`no user has the login or email ${login}`);
-    else io.out(users.map((user) => `${user.id}  ${user.status}  ${user.login}${user.name ? `  ${user.name}` : ''}`).join('\n'));
+    else if (users.length === 0) io.err(`no user has the login or email ${escapeControls(login)}`);
+    else io.out(users.map((user) => escapeControls(`${user.id}  ${user.status}  ${user.login}${user.name ? `  ${user.name}` : ''}`)).join('\n'));
     return users.length ? EXIT.ok : EXIT.failed;
   },
 };

@@ -1,8 +1,7 @@
 /** The flags the Okta commands share: the org, the Management API credential, the connection. */
-import { readFile } from 'node:fs/promises';
 import { type Connection, type Human, readConnection, type SigningCredential } from '../core';
 import { type ManagementCredential, MANAGEMENT_SCOPES } from '../okta';
-import { audienceStyleOption, CommandError, type Io, UsageError } from './common';
+import { audienceStyleOption, CommandError, type Io, readTextFile, secretFromEnv, UsageError } from './common';
 import { signingCredential } from './keys';
 import { resolveSecret, SecretError, type SecretReference } from './secrets';
 
@@ -65,7 +64,7 @@ export async function managementCredential(values: Values, io: Io): Promise<Mana
   const tokenEnv = text(values, 'api-token-env');
   const clientId = text(values, 'mgmt-client-id');
   if (tokenEnv && clientId) throw new UsageError('give either --api-token-env or --mgmt-client-id/--mgmt-key, not both');
-  if (tokenEnv) return { kind: 'api-token', token: await secret({ source: 'env', variable: tokenEnv }, io) };
+  if (tokenEnv) return { kind: 'api-token', token: secretFromEnv(tokenEnv, io, 'api-token') };
   if (clientId) {
     const keyFile = requireOption(values, 'mgmt-key');
     const keyId = text(values, 'mgmt-kid');
@@ -118,11 +117,7 @@ export async function optionalSigningCredential(values: Values, io: Io): Promise
 export async function caOption(values: Values): Promise<string | undefined> {
   const file = text(values, 'ca');
   if (!file) return undefined;
-  try {
-    return await readFile(file, 'utf8');
-  } catch {
-    throw new CommandError(`cannot read the CA file ${file}`);
-  }
+  return readTextFile(file);
 }
 
 export function timeoutOption(values: Values): number | undefined {
