@@ -3,19 +3,14 @@ import { exportJWK, exportPKCS8, generateKeyPair, type JWK } from 'jose';
 import { writeFile } from 'node:fs/promises';
 import { connectionUrls, escapeControls } from '../core';
 import { NetworkError } from '../oauth';
-import { type Check, connectOrg, findUsers, ManagementError, type OrgApi, provision, runDoctor } from '../okta';
+import { type Check, findUsers, ManagementError, type OrgApi, provision, runDoctor } from '../okta';
 import { type Command, CommandError, EXIT, formatOption, type Io, json, parse, UsageError } from './common';
-import { caOption, CONNECTION_HELP, CONNECTION_OPTIONS, connectionFromOptions, managementCredential, optionalSigningCredential, ORG_HELP, ORG_OPTIONS, requireOption, timeoutOption } from './okta-options';
+import { caOption, CONNECTION_HELP, CONNECTION_OPTIONS, connectionFromOptions, connectOrgOption, optionalSigningCredential, ORG_HELP, ORG_OPTIONS, requireOption, timeoutOption } from './okta-options';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
 async function org(values: Values, io: Io): Promise<OrgApi> {
-  return connectOrg({
-    orgUrl: requireOption(values, 'org-url'),
-    credential: await managementCredential(values, io),
-    ca: await caOption(values),
-    timeoutMs: timeoutOption(values),
-  });
+  return connectOrgOption(values, io);
 }
 
 /** Management and network failures are one line, exit 1. */

@@ -16,8 +16,8 @@ import {
   type VerificationKeys,
 } from '../core';
 import { type HumanPolicy, remoteKeySet, verifyLive } from '../oauth';
-import { connectOrg, oktaDirectory } from '../okta';
-import { caOption, managementCredential, ORG_OPTIONS, requireOption, timeoutOption } from './okta-options';
+import { oktaDirectory } from '../okta';
+import { caOption, connectOrgOption, ORG_OPTIONS, timeoutOption } from './okta-options';
 import { type Command, CommandError, EXIT, formatOption, intOption, type Io, json, nowOption, parse, profileOption, readToken, UsageError } from './common';
 import { keysFromFile } from './keys';
 
@@ -99,7 +99,7 @@ Exit status: 0 ALLOW (or ALLOW_HUMAN_UNCHECKED with --no-human-check), 1 DENY, 2
     const human: HumanPolicy | undefined = values.human
       ? { kind: 'allow-list', ids: values.human }
       : values.group
-        ? { kind: 'group', group: values.group, directory: oktaDirectory(await connectOrg({ orgUrl: requireOption(values, 'org-url'), credential: await managementCredential(values, io), ca, timeoutMs })) }
+        ? { kind: 'group', group: values.group, directory: oktaDirectory(await connectOrgOption(values, io)) }
         : waived
           ? { kind: 'waived' }
           : undefined;
