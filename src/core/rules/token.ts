@@ -201,7 +201,8 @@ function checkApprovals(
     findings.add('AGBAC114', agentPath(mapping), { agent });
   }
   const approval = expect.humanApproval;
-  if (!human || !approval) return;
+  // A human that is no user id is denied as such (AGBAC031, AGBAC118); no approval is consulted.
+  if (!human || !approval || !looksLikeUserId(human)) return;
   const path = humanPath(mapping);
   if (approval.kind === 'allow-list' && !approval.ids.includes(human)) {
     findings.add('AGBAC115', path, { human, detail: ': not in the approved list' });

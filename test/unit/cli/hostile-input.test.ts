@@ -26,8 +26,8 @@ function withStdin(args: string[], fd: number): Promise<Run & { ms: number }> {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: [fd, 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '' } });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.on('error', fail);
     child.on('close', (status) => done({ status, stdout, stderr, ms: Date.now() - started }));
   });
