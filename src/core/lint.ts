@@ -95,7 +95,7 @@ export function lintDocument(text: string, options: LintOptions): LintResult {
   };
   const tooDeep = (): LintResult => {
     const offset = jsonShapeProblem(text)?.offset ?? 0;
-    return fileFinding('AGBAC092', { limit: MAX_JSON_DEPTH, line: lines.positionAt(offset).line + 1 }, { offset, length: 1 });
+    return fileFinding('AGBAC092', { limit: MAX_JSON_DEPTH, line: lines.positionAt(offset).line + 1 }, { offset, length: Math.min(1, text.length - offset) });
   };
 
   const parsed = parseJsonText(text);
@@ -103,7 +103,9 @@ export function lintDocument(text: string, options: LintOptions): LintResult {
   if ('error' in parsed) {
     const at = lines.positionAt(parsed.error.offset);
     const detail = `${printParseErrorCode(parsed.error.error)} at line ${at.line + 1}, column ${at.character + 1}`;
-    return fileFinding('AGBAC000', { detail }, { offset: parsed.error.offset, length: Math.max(parsed.error.length, 1) });
+    // At the end of the text there is no character to mark: the range stays inside the text.
+    const length = Math.min(Math.max(parsed.error.length, 1), text.length - parsed.error.offset);
+    return fileFinding('AGBAC000', { detail }, { offset: parsed.error.offset, length: Math.max(length, 0) });
   }
 
   const unplaced = findSites(parsed.value, options);

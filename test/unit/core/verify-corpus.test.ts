@@ -15,7 +15,7 @@ const b64 = (text: string | Buffer) => Buffer.from(text).toString('base64url');
 let issuerKey: { privateKey: KeyObject; publicKey: KeyObject };
 let otherKey: { privateKey: KeyObject; publicKey: KeyObject };
 let jwks: { keys: JsonRecord[] };
-let publicPem: string;
+let publicPem = '';
 
 /** A compact JWS over exactly these header and payload texts. */
 function jws(headerText: string, payloadText: string, key: KeyObject | Buffer = issuerKey.privateKey, alg = 'RS256'): string {
