@@ -57,11 +57,14 @@ export function subjectsOf(payload: JsonRecord, mapping: ClaimMapping = OKTA_MAP
   return mapping.orientation === 'agbac' ? { agent: sub, human: actorSub } : { agent: actorSub, human: sub };
 }
 
-/** The scopes a token grants, read as the mapping says. */
+/**
+ * The scopes a token grants, read as the mapping says and only in the mapping's format (Okta's
+ * `scp` is an array; a string there is no Okta token, so it grants nothing).
+ */
 export function grantedScopes(payload: JsonRecord, mapping: ClaimMapping = OKTA_MAPPING): string[] {
   const value = payload[mapping.scopeClaim];
-  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
-  if (typeof value === 'string') return value.split(/\s+/).filter(Boolean);
+  if (mapping.scopeFormat === 'array' && Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
+  if (mapping.scopeFormat === 'space-delimited' && typeof value === 'string') return value.split(/\s+/).filter(Boolean);
   return [];
 }
 
