@@ -14,6 +14,10 @@ main(process.argv.slice(2), {
   env: process.env,
   stdin: () => readStream(process.stdin),
   now: () => Math.floor(Date.now() / 1000),
+  // Progress for people at a terminal (and for logs that ask for it with AGBAC_PROGRESS=1).
+  ...((process.stderr.isTTY && process.env.AGBAC_PROGRESS !== '0') || process.env.AGBAC_PROGRESS === '1'
+    ? { progress: (text: string) => process.stderr.write(`${text}\n`) }
+    : {}),
 }).then(
   (code) => {
     process.exitCode = code;

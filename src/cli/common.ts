@@ -26,6 +26,16 @@ export interface Io {
   readonly stdin: () => Promise<string>;
   /** The clock, in seconds since the epoch. */
   readonly now: () => number;
+  /**
+   * Where a long operation says what it is doing (standard error when it is a terminal, or with
+   * AGBAC_PROGRESS=1); absent: silent. Never part of a command's output contract.
+   */
+  readonly progress?: (text: string) => void;
+}
+
+/** A progress reporter for one command: `agbac doctor: checking the scopes…`. */
+export function progressOf(io: Io, command: string): (step: string) => void {
+  return (step) => io.progress?.(`agbac ${command}: ${step}…`);
 }
 
 export interface Command {

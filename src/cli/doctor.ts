@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { connectionUrls, escapeControls } from '../core';
 import { NetworkError } from '../oauth';
 import { type Check, findUsers, ManagementError, type OrgApi, provision, runDoctor } from '../okta';
-import { type Command, CommandError, EXIT, formatOption, type Io, json, parse, UsageError } from './common';
+import { type Command, CommandError, EXIT, formatOption, type Io, json, parse, progressOf, UsageError } from './common';
 import { caOption, CONNECTION_HELP, CONNECTION_OPTIONS, connectionFromOptions, connectOrgOption, optionalSigningCredential, ORG_HELP, ORG_OPTIONS, requireOption, timeoutOption } from './okta-options';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -54,6 +54,7 @@ Exit status: 0 when every check passes, 1 otherwise, 2 usage error.`,
         ca: await caOption(values),
         timeoutMs: timeoutOption(values),
         clock: io.now,
+        progress: progressOf(io, 'doctor'),
       }),
     );
     const count = (status: Check['status']) => checks.filter((check) => check.status === status).length;
@@ -138,7 +139,7 @@ Exit status: 0 done (or planned), 1 failed, 2 usage error.`,
           authMethod: keyOut ? 'private_key_jwt' : 'client_secret_jwt',
           ...(publicJwk ? { publicJwk } : {}),
         },
-        { dryRun },
+        { dryRun, progress: progressOf(io, 'provision') },
       ),
     );
     const wroteKey = Boolean(keyOut && privatePem && !dryRun && result.changes.some((change) => change.target.startsWith('app')));

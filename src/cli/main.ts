@@ -47,6 +47,7 @@ export async function main(argv: readonly string[], raw: Io): Promise<number> {
     ...raw,
     out: (text) => raw.out(escapeControls(text, { keepNewlines: true })),
     err: (text) => raw.err(escapeControls(text, { keepNewlines: true })),
+    ...(raw.progress ? { progress: (text: string) => raw.progress?.(escapeControls(text)) } : {}),
   };
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {

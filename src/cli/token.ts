@@ -2,7 +2,7 @@
 import { decodeJwt, type Human, issuerFromTokenEndpoint, UrlError } from '../core';
 import { NetworkError, requestToken, ResponseError, TokenError } from '../oauth';
 import { tokenErrorHint } from '../okta';
-import { audienceStyleOption, type Command, CommandError, EXIT, formatOption, json, parse, UsageError } from './common';
+import { audienceStyleOption, type Command, CommandError, EXIT, formatOption, json, parse, progressOf, UsageError } from './common';
 import { signingCredential } from './keys';
 import { caOption, CONNECTION_OPTIONS, timeoutOption } from './okta-options';
 
@@ -45,6 +45,7 @@ Exit status: 0 token issued, 1 refused or unreachable (the reason and the fix on
       : undefined;
     if (!human && (values['act-email'] || values['act-name'])) throw new UsageError('--act-email and --act-name need --act-sub (the user id)');
 
+    const progress = progressOf(io, 'token');
     try {
       const result = await requestToken({
         tokenEndpoint,
@@ -59,6 +60,7 @@ Exit status: 0 token issued, 1 refused or unreachable (the reason and the fix on
         timeoutMs: timeoutOption(values),
         clock: io.now,
         hint: tokenErrorHint,
+        onRetry: (retry) => progress(`${retry.reason}; attempt ${retry.attempt} in ${(retry.delayMs / 1000).toFixed(1)} s`),
       });
       if (!human) io.err('note: no --act-sub was given, so the token carries no human (act); AGBAC resource servers will deny it');
       if (format === 'json') {

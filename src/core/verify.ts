@@ -174,13 +174,14 @@ async function checkSignature(
 }
 
 /**
- * True when the keys could not be had, as opposed to a token they do not verify: jose's own
- * key-set failures (timeout, a document that is no key set) and anything a resolver throws that
- * is not a JOSE error about the token (a network or HTTP failure of the caller's fetch).
+ * True when the keys could not be had, as opposed to a token they do not verify. The token's
+ * faults are the few JOSE errors about the JWS itself; everything else a key resolver can throw
+ * (jose's timeout, a document that is no key set or no JSON, a non-200 answer, a network failure
+ * of the caller's fetch, a key the runtime cannot import) is about the keys.
  */
 function isKeySourceFailure(error: unknown): boolean {
-  if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid) return true;
-  return !(error instanceof joseErrors.JOSEError);
+  const tokenFaults = [joseErrors.JWSInvalid, joseErrors.JWSSignatureVerificationFailed, joseErrors.JWKSMultipleMatchingKeys, joseErrors.JWTInvalid];
+  return !tokenFaults.some((fault) => error instanceof fault);
 }
 
 function conclude(

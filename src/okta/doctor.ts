@@ -21,6 +21,8 @@ export interface DoctorOptions {
   readonly ca?: string;
   readonly timeoutMs?: number;
   readonly clock?: () => number;
+  /** Told what the doctor is doing before each step (network calls can take seconds). */
+  readonly progress?: (step: string) => void;
 }
 
 /** Runs every check in the guide's order. Never throws for what it finds; Management API failures propagate. */
@@ -29,8 +31,10 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
   const add = (check: Check) => checks.push(check);
   const { org, connection } = options;
   const scopes = connection.scopes;
+  const progress = options.progress ?? (() => undefined);
 
   // Step 1: the authorization server.
+  progress('checking the authorization server');
   const server = await org.getAuthorizationServer(connection.authServerId);
   add(server ? pass('server-exists', `${server.name} (${server.id})`) : fail('server-exists', `no authorization server "${connection.authServerId}"`));
   if (!server) {
@@ -40,6 +44,7 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
   checkServer(server, connection, add);
 
   // Step 2: scopes.
+  progress('checking the scopes');
   const existing = new Set((await org.listScopes(server.id)).map((scope) => scope.name));
   const missing = scopes.filter((scope) => !existing.has(scope));
   add(missing.length === 0
@@ -47,18 +52,24 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
     : fail('scopes', `missing on ${server.name}: ${missing.join(', ')}`, { params: { scopeWord: missing.length > 1 ? 'scopes' : 'scope', missing: missing.join(', ') } }));
 
   // Step 3: the agent app.
+  progress('checking the agent app');
   checkApp(await org.getApplication(connection.clientId), connection, add);
 
   // Step 4: the act claim.
+  progress('checking the act claim');
   checkClaim((await org.listClaims(server.id)).filter((claim) => claim.name === GUIDE.claimName), scopes, add);
 
   // Step 5: policy and rule.
+  progress('checking the access policy and its rule');
   const policies = await org.listPolicies(server.id);
   await checkPolicy(org, server, policies, connection, add);
 
   // Step 7: the human.
   const human = options.human ?? connection.humans[0];
-  if (human) await checkHuman(org, human, connection.group, add);
+  if (human) {
+    progress('checking the human');
+    await checkHuman(org, human, connection.group, add);
+  }
 
   // Steps 8 and 9: the live probe.
   if (options.credential) await probe(options, options.credential, human, add);
@@ -178,6 +189,8 @@ async function probe(options: DoctorOptions, credential: SigningCredential, huma
   const { connection } = options;
   const urls = connectionUrls(connection);
   const clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
+  const progress = options.progress ?? (() => undefined);
+  progress('probe: requesting a token');
   let token;
   try {
     token = await requestToken({
@@ -192,6 +205,7 @@ async function probe(options: DoctorOptions, credential: SigningCredential, huma
       timeoutMs: options.timeoutMs,
       clock,
       hint: tokenErrorHint,
+      onRetry: (retry) => progress(`probe: ${retry.reason}; trying again in ${(retry.delayMs / 1000).toFixed(1)} s`),
     });
   } catch (error) {
     if (error instanceof TokenError) {
@@ -205,6 +219,7 @@ async function probe(options: DoctorOptions, credential: SigningCredential, huma
   }
   add(pass('probe', `${token.tokenType} token, expires in ${token.expiresIn ?? '?'} s, scope ${token.scope ?? '(none)'}`));
 
+  progress('probe: verifying the token');
   try {
     const metadata = await discover(urls.issuer, { ca: options.ca, timeoutMs: options.timeoutMs });
     const result = await verifyAccessToken(token.accessToken, {
