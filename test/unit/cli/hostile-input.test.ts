@@ -130,6 +130,9 @@ describe('reading tokens, keys and input', () => {
     const file = join(dir, 'deep.jwt');
     writeFileSync(file, deep);
     oneLine(await agbac(['decode', file]), 1, /^agbac decode: not a readable JWT: payload: JSON nested deeper than 64 levels$/);
+    const payload = join(dir, 'deep.assertion.json');
+    writeFileSync(payload, `{"act":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+    oneLine(await agbac(['sign', payload, '--secret-env', 'S'], { env: { S: 'x'.repeat(32) } }), 1, /nests JSON deeper than 64 levels \(at line 1, column 71\)/);
   });
 
   it('refuses plain http and malformed URLs as usage errors, and unreachable hosts as failures', async () => {
