@@ -52,7 +52,8 @@ export function parse<T extends Options>(args: string[], options: T, positionals
   try {
     return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: positionals, strict: true });
   } catch (error) {
-    const message = messageOf(error).replace(/\. To specify a positional argument.*$/s, '');
+    // Node's messages span lines; an error here is one line.
+    const message = messageOf(error).replace(/\. To specify a positional argument.*$/s, '').replace(/\s*\n\s*/g, ' ');
     throw new UsageError(message);
   }
 }
