@@ -110,33 +110,26 @@ export async function readTextFile(file: string, maxBytes = MAX_INPUT_BYTES): Pr
     if (!info.isFile()) throw new InputFileError(file, `not a regular file (${fileKind(info)})`);
     if (info.size > maxBytes) throw new InputFileError(file, `larger than ${maxBytes / 1024 / 1024} MiB`);
     // The size can be wrong (files under /proc say 0), so the read itself is bounded too.
-    const buffer = new Uint8Array(Math.min(maxBytes + 1, Math.max(info.size + 1, 64 * 1024)));
+    const chunks: Uint8Array[] = [];
     let length = 0;
     for (;;) {
-      if (length === buffer.length) break;
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null).catch((error: unknown) => {
+      const chunk = new Uint8Array(64 * 1024);
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null).catch((error: unknown) => {
         const code = (error as NodeJS.ErrnoException).code ?? '';
         throw new InputFileError(file, code === 'EISDIR' ? 'is a folder' : `the read failed (${code || messageOf(error)})`);
       });
       if (bytesRead === 0) break;
       length += bytesRead;
+      if (length > maxBytes) throw new InputFileError(file, `larger than ${maxBytes / 1024 / 1024} MiB`);
+      chunks.push(chunk.subarray(0, bytesRead));
     }
-    if (length > maxBytes || (length === buffer.length && buffer.length <= maxBytes && (await grows(handle, length)))) {
-      throw new InputFileError(file, `larger than ${maxBytes / 1024 / 1024} MiB`);
-    }
+    const buffer = Buffer.concat(chunks, length);
     const text = decodeUtf8(buffer.subarray(0, length));
     if (text === undefined) throw new InputFileError(file, utf8Problem(buffer.subarray(0, length)));
     return text;
   } finally {
     await handle.close();
   }
-}
-
-/** True when a file has more bytes than were read (it was bigger than its size said). */
-async function grows(handle: Awaited<ReturnType<typeof open>>, position: number): Promise<boolean> {
-  const probe = new Uint8Array(1);
-  const { bytesRead } = await handle.read(probe, 0, 1, position);
-  return bytesRead > 0;
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });

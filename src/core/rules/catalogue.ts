@@ -1003,7 +1003,7 @@ const rules = [
     name: 'act-chain-nested',
     targets: ['token'],
     severity: 'error',
-    message: '{detail}',
+    message: 'The chain of actors is refused: {detail}',
     explanation:
       'A nested `act` records a chain of actors (RFC 8693 §4.1). Whose approval each level needs: with the AGBAC ' +
       'mapping (agent in `sub`, human in `act`) the token names exactly one human, so a chain inside `act` names a ' +

@@ -50,6 +50,7 @@ describe('a scripted CLI session leaks no secret', () => {
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
     const [status] = (await once(child, 'close')) as [number | null];
     const run = { label, args, status, stdout, stderr };
