@@ -50,6 +50,7 @@ Options:
   --alg ALG             an allowed signing algorithm (repeatable; default RS256)
   --action A --resource R --correlation-id ID   recorded in the audit event
   --clock-skew SECONDS  default 60
+  --max-lifetime SECONDS   the longest exp − iat accepted (default 86400, Okta's maximum)
   --now TIME            evaluate at this time (seconds or ISO)
   --format text|json    json has decision, checks, findings, agent, human and the audit event
 
@@ -73,6 +74,7 @@ Exit status: 0 ALLOW (or ALLOW_HUMAN_UNCHECKED with --no-human-check), 1 DENY, 2
       'no-human-check': { type: 'boolean' },
       ...ORG_OPTIONS,
       'clock-skew': { type: 'string' },
+      'max-lifetime': { type: 'string' },
       now: { type: 'string' },
       format: { type: 'string' },
     });
@@ -118,6 +120,7 @@ Exit status: 0 ALLOW (or ALLOW_HUMAN_UNCHECKED with --no-human-check), 1 DENY, 2
       resource: values.resource,
       correlationId: values['correlation-id'],
       clockSkewSeconds: intOption('clock-skew', values['clock-skew'], { min: 0, max: 3600 }),
+      maxLifetimeSeconds: intOption('max-lifetime', values['max-lifetime'], { min: 60, max: 366 * 86400 }),
       now: nowOption(values.now, io),
       ca,
       timeoutMs,

@@ -221,6 +221,10 @@ describe('agbac verify output from a crafted token', () => {
     assert.match(approved.stdout, /^ALLOW /);
     assert.match(approved.stdout, /human passed/);
 
+    const longLived = await sign(goodToken({ iat: 1767348000, exp: 1767348000 + 7 * 86400 }));
+    const refused = await agbac(['verify', longLived, ...base.slice(2), '--human', USER_ID]);
+    assert.match(refused.stdout, /AGBAC121 `exp` is about 7 days after `iat`; no access token this verifier accepts lives longer than 86400 s \(24 h\)/);
+    assert.equal((await agbac(['verify', longLived, ...base.slice(2), '--human', USER_ID, '--max-lifetime', String(8 * 86400)])).status, 0);
     oneLine(await agbac([...base, '--human', USER_ID, '--no-human-check']), 2, /one of --human, --group or --no-human-check/);
     oneLine(await agbac([...base, '--human', 'alice@corp.example.com']), 2, /--human takes Okta user ids/);
     oneLine(await agbac([...base, '--human', 'alice']), 2, /--human takes Okta user ids/);

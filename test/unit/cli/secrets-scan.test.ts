@@ -18,11 +18,12 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CLI, ROOT } from './run-cli';
+import { DEFAULT_IDS } from '../../../src/sandbox';
 import { fakeServer, json } from '../oauth/fake-server';
 
 const CLIENT_SECRET = 'Zq8vN3xR7mT1yW6zB0cF4hJ9lP2sD5gA7eU1iO3rX8wY0tZ6nM9bV2cQ4kL7jH5f';
 const API_TOKEN = '00SecretApiTokenForTheScan0123456789abcdef';
-const ALICE = '00u123abc456xyz';
+const ALICE = DEFAULT_IDS.alice;
 
 interface Recorded {
   readonly label: string;
@@ -106,7 +107,7 @@ describe('a scripted CLI session leaks no secret', () => {
     const asJson = await agbac('token json', [...tokenArgs, '--format', 'json']);
     tokens.push((JSON.parse(asJson.stdout) as { access_token: string }).access_token);
 
-    const verifyArgs = ['verify', '-', '--issuer', issuer, '--audience', 'https://api.example.com/finance', '--scope', 'finance.read', '--group', 'FinanceUsers', ...org];
+    const verifyArgs = ['verify', '-', '--issuer', issuer, '--audience', DEFAULT_IDS.audience, '--scope', 'finance.read', '--group', 'FinanceUsers', ...org];
     assert.equal((await agbac('verify', verifyArgs, { input: token })).status, 0);
     assert.equal((await agbac('verify json', [...verifyArgs, '--format', 'json'], { input: token })).status, 0);
     const tampered = `${token.slice(0, -8)}AAAAAAAA`;
@@ -114,7 +115,7 @@ describe('a scripted CLI session leaks no secret', () => {
     assert.equal((await agbac('decode', ['decode', '-'], { input: token })).status, 0);
     assert.equal((await agbac('decode json', ['decode', '-', '--format', 'json'], { input: token })).status, 0);
 
-    const doctorArgs = ['doctor', ...org, '--auth-server', 'aus123abc456', '--client-id', info.get('Client id') ?? '', '--client-secret-env', 'AGENT_SECRET', '--audience', 'https://api.example.com/finance', '--act-sub', ALICE, '--group', 'FinanceUsers'];
+    const doctorArgs = ['doctor', ...org, '--auth-server', DEFAULT_IDS.authServerId, '--client-id', info.get('Client id') ?? '', '--client-secret-env', 'AGENT_SECRET', '--audience', DEFAULT_IDS.audience, '--act-sub', ALICE, '--group', 'FinanceUsers'];
     const doctor = await agbac('doctor', doctorArgs, { env: { AGBAC_PROGRESS: '1' } });
     assert.equal(doctor.status, 0, doctor.stdout + doctor.stderr);
     assert.match(doctor.stderr, /^agbac doctor: checking the authorization server…$/m);
@@ -122,7 +123,7 @@ describe('a scripted CLI session leaks no secret', () => {
     const quiet = await agbac('doctor json', [...doctorArgs, '--format', 'json']);
     assert.equal(quiet.stderr, '', 'no progress when standard error is not a terminal');
 
-    assert.equal((await agbac('provision plan', ['provision', ...org, '--audience', 'https://api.example.com/finance', '--dry-run'])).status, 0);
+    assert.equal((await agbac('provision plan', ['provision', ...org, '--audience', DEFAULT_IDS.audience, '--dry-run'])).status, 0);
     const provisioned = await agbac('provision', ['provision', ...org, '--audience', 'https://api.example.com/other', '--client-id', '0oaNEWAGENTNOTTHERE1', '--key-out', 'agent-key.pem', '--kid', 'scan-1'], { env: { AGBAC_PROGRESS: '1' } });
     assert.equal(provisioned.status, 0, provisioned.stderr);
     assert.match(provisioned.stderr, /^agbac provision: reading the authorization servers…$/m);
