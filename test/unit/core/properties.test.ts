@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  escapeControls,
   type JsonPath,
   JwtDecodeError,
   lintDocument,
@@ -191,6 +192,18 @@ describe('locating JSON paths (properties)', () => {
       assert.ok(range, `no range for ${JSON.stringify(path)}`);
       const expected = path.reduce<unknown>((item, key) => (item as Record<string | number, unknown>)[key], normal);
       assert.deepEqual(JSON.parse(text.slice(range.offset, range.offset + range.length)), expected);
+    }, { runs: 5_000 });
+  });
+});
+
+describe('escaping text for a terminal (properties)', () => {
+  it('leaves nothing that moves the cursor or reorders text, and changes nothing else: 5,000 inputs', () => {
+    holds(fc.tuple(fc.oneof(fc.string({ unit: 'binary', maxLength: 60 }), fc.string({ maxLength: 60 })), fc.boolean()), ([text, keepNewlines]) => {
+      const escaped = escapeControls(text, { keepNewlines });
+      if (keepNewlines) assert.ok(escaped.split('\n').every(isPrintableLine), JSON.stringify(escaped));
+      else assert.ok(isPrintableLine(escaped), JSON.stringify(escaped));
+      // Text without such characters comes out as it went in.
+      if (isPrintableLine(text) && !/[\ud800-\udfff\u061c\u200e\u200f]/.test(text)) assert.equal(escaped, text);
     }, { runs: 5_000 });
   });
 });
