@@ -2,7 +2,7 @@
 import { decodeJwt, type Human, issuerFromTokenEndpoint, UrlError } from '../core';
 import { NetworkError, requestToken, ResponseError, TokenError } from '../oauth';
 import { actAssertionParameters, tokenErrorHint } from '../okta';
-import { audienceStyleOption, type Command, CommandError, EXIT, formatOption, json, parse, UsageError } from './common';
+import { audienceStyleOption, type Command, CommandError, EXIT, formatOption, json, parse, progressOf, UsageError } from './common';
 import { signingCredential } from './keys';
 import { caOption, CONNECTION_OPTIONS, timeoutOption } from './okta-options';
 
@@ -57,6 +57,7 @@ Exit status: 0 token issued, 1 refused or unreachable (the reason and the fix on
     if (actVia === 'hook' && !human) throw new UsageError('--act-via hook needs --act-sub (the human the hook vouches for)');
     if (actVia === 'assertion' && hookUrl) throw new UsageError('--hook-url goes with --act-via hook');
 
+    const progress = progressOf(io, 'token');
     try {
       const credential = await signingCredential({ secretEnv: values['client-secret-env'], key: values.key, kid: values.kid, secretFlag: 'client-secret' }, io);
       const result = await requestToken({
@@ -76,6 +77,7 @@ Exit status: 0 token issued, 1 refused or unreachable (the reason and the fix on
         timeoutMs: timeoutOption(values),
         clock: io.now,
         hint: tokenErrorHint,
+        onRetry: (retry) => progress(`${retry.reason}; attempt ${retry.attempt} in ${(retry.delayMs / 1000).toFixed(1)} s`),
       });
       if (!human) io.err('note: no --act-sub was given, so the token carries no human (act); AGBAC resource servers will deny it');
       if (format === 'json') {
