@@ -26,9 +26,10 @@ export const verifyCommand: Command = {
 
 Checks the signature (RS256 only, unless --alg says otherwise), issuer, audience, times, the
 agent (sub, cid), the scopes, and the human (act), then decides: ALLOW only when every check passes
-and both subjects are approved. The human is approved by Okta user id, never by login or email:
-by --human or --group. Without either the decision is DENY, unless --no-human-check waives it:
-the outcome is then ALLOW_HUMAN_UNCHECKED, never ALLOW.
+and both subjects are approved. The agent is approved by client id (--agent); the human by Okta
+user id, never by login or email (--human or --group). A subject approved by nothing makes the
+decision DENY, unless its check is waived on purpose (--no-agent-check, --no-human-check): the
+outcome is then ALLOW_AGENT_UNCHECKED, ALLOW_HUMAN_UNCHECKED or ALLOW_UNCHECKED, never ALLOW.
 
 Options:
   --jwks FILE|URL       the issuer's keys: a JWKS or PEM file, or a JWKS URL (https, or http on
@@ -36,7 +37,8 @@ Options:
   --issuer URL          the expected issuer, e.g. https://dev-123456.okta.com/oauth2/aus123abc456
   --audience AUD        the expected API audience, e.g. https://api.example.com/finance
   --scope S             a scope the action needs (repeatable)
-  --agent ID            an approved agent client id (repeatable; unchecked when absent)
+  --agent ID            an approved agent: its client id, 0oa… (repeatable)
+  --no-agent-check      approve no agent on purpose: the best outcome is ALLOW_AGENT_UNCHECKED
   --human ID            an approved human: an Okta user id, 00u… (repeatable)
   --group NAME          or approve the human by membership of this Okta group, looked up with
                         --org-url URL --api-token-env VAR (the Management API)
@@ -52,7 +54,7 @@ Options:
   --now TIME            evaluate at this time (seconds or ISO)
   --format text|json    json has decision, checks, findings, agent, human and the audit event
 
-Exit status: 0 ALLOW (or ALLOW_HUMAN_UNCHECKED with --no-human-check), 1 DENY, 2 usage error.`,
+Exit status: 0 ALLOW (or an ALLOW_…_UNCHECKED with a waived check), 1 DENY, 2 usage error.`,
   async run(args, io) {
     const { values, positionals } = parse(args, {
       jwks: { type: 'string' },
@@ -70,6 +72,7 @@ Exit status: 0 ALLOW (or ALLOW_HUMAN_UNCHECKED with --no-human-check), 1 DENY, 2
       'correlation-id': { type: 'string' },
       group: { type: 'string' },
       'no-human-check': { type: 'boolean' },
+      'no-agent-check': { type: 'boolean' },
       ...ORG_OPTIONS,
       'clock-skew': { type: 'string' },
       'max-lifetime': { type: 'string' },
@@ -81,6 +84,8 @@ Exit status: 0 ALLOW (or ALLOW_HUMAN_UNCHECKED with --no-human-check), 1 DENY, 2
     if (!values.issuer) throw new UsageError('--issuer is required');
     if (!values.audience) throw new UsageError('--audience is required');
     const waived = values['no-human-check'] === true;
+    const agentWaived = values['no-agent-check'] === true;
+    if (agentWaived && values.agent) throw new UsageError('approve the agent by --agent or waive the check with --no-agent-check, not both');
     if ([values.human, values.group, waived || undefined].filter((given) => given !== undefined).length > 1) {
       throw new UsageError('approve the human by one of --human, --group or --no-human-check');
     }
@@ -109,6 +114,7 @@ Exit status: 0 ALLOW (or ALLOW_HUMAN_UNCHECKED with --no-human-check), 1 DENY, 2
       audience: values.audience,
       requiredScopes: values.scope ?? [],
       approvedAgents: values.agent,
+      waiveAgentCheck: agentWaived,
       human,
       expectedActor: values.assertion ? await assertionActor(values.assertion, io) : undefined,
       profile: profileOption(values.profile),
@@ -130,7 +136,7 @@ Exit status: 0 ALLOW (or ALLOW_HUMAN_UNCHECKED with --no-human-check), 1 DENY, 2
     });
 
     const unchecked = [
-      ...(values.agent ? [] : ['the agent was not checked against an approved list (--agent)']),
+      ...(values.agent ? [] : agentWaived ? ['the agent\'s approval was waived (--no-agent-check): this is not a dual-subject ALLOW'] : ['the agent was not approved by a list (--agent), so the request is denied']),
       ...(values.human || values.group ? [] : waived ? ['the human\'s approval was waived (--no-human-check): this is not a dual-subject ALLOW'] : ['the human was not approved by a list (--human) or a group (--group), so the request is denied']),
     ];
     io.out(format === 'json' ? json(verificationJson(result, unchecked)) : verificationText(result, unchecked));

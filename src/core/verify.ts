@@ -58,13 +58,15 @@ const DEFAULT_TOKEN_ALGORITHMS: readonly string[] = ['RS256'];
  * A key resolver that fails for any other reason (a remote key set that cannot be fetched) is
  * AGBAC124, not a bad signature: the audit must not blame the token for an outage.
  *
- * The human must be approved (`humanApproval`); without it the decision is DENY (AGBAC120), and
- * with `{ kind: 'waived' }` it is ALLOW_HUMAN_UNCHECKED at best, never ALLOW.
+ * Both subjects must be approved: the agent by `approvedAgents`, the human by `humanApproval`.
+ * Without either the decision is DENY (AGBAC125, AGBAC120); a check waived explicitly
+ * (`waiveAgentCheck`, `{ kind: 'waived' }`) makes the best outcome an ALLOW that names it
+ * (ALLOW_AGENT_UNCHECKED, ALLOW_HUMAN_UNCHECKED, ALLOW_UNCHECKED), never ALLOW.
  *
  * @example
  * const result = await verifyAccessToken(token, {
  *   keys: jwks, issuer, audience: 'https://api.example.com/finance', requiredScopes: ['finance.read'],
- *   humanApproval: { kind: 'allow-list', ids: ['00u123abc456xyz'] }, now: Math.floor(Date.now() / 1000),
+ *   approvedAgents: ['0oa123abc456xyz'], humanApproval: { kind: 'allow-list', ids: ['00u123abc456xyz'] }, now: Math.floor(Date.now() / 1000),
  *   correlationId: crypto.randomUUID(),
  * });
  * if (result.decision === 'ALLOW') ...
@@ -80,13 +82,19 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
   const { header, payload } = parsed.jwt;
   const signature = await checkSignature(parsed.jwt.token, header, options);
   const findings = [...signature.findings, ...checkTokenClaims(payload, options)];
-  const { human } = subjectsOf(payload, options.mapping ?? OKTA_MAPPING);
-  if (options.humanApproval === undefined && human !== undefined) {
-    const list = new FindingList(profile);
-    list.add('AGBAC120', humanPath(options), { human: quote(human) });
-    findings.push(...list.items);
+  const { agent, human } = subjectsOf(payload, options.mapping ?? OKTA_MAPPING);
+  const unapproved = new FindingList(profile);
+  if (options.approvedAgents === undefined && !options.waiveAgentCheck && agent !== undefined) {
+    unapproved.add('AGBAC125', agentPath(options), { agent: quote(agent) });
   }
+  if (options.humanApproval === undefined && human !== undefined) unapproved.add('AGBAC120', humanPath(options), { human: quote(human) });
+  findings.push(...unapproved.items);
   return conclude(options, findings, signature.valid, header, payload);
+}
+
+function agentPath(options: VerifyOptions): string[] {
+  const mapping = options.mapping ?? OKTA_MAPPING;
+  return mapping.orientation === 'agbac' ? ['sub'] : [mapping.actorClaim, 'sub'];
 }
 
 function humanPath(options: VerifyOptions): string[] {
@@ -193,12 +201,14 @@ function conclude(
   payload: JsonObject | undefined,
 ): Verification {
   const approval = options.humanApproval;
-  const decision = signatureValid ? decide(findings, approval?.kind === 'waived' ? 'waived' : 'approved') : 'DENY';
+  const decision = signatureValid
+    ? decide(findings, { human: approval?.kind === 'waived' ? 'waived' : 'approved', agent: options.waiveAgentCheck && !options.approvedAgents ? 'waived' : 'approved' })
+    : 'DENY';
   const { agent, human } = payload ? subjectsOf(payload, options.mapping ?? OKTA_MAPPING) : { agent: undefined, human: undefined };
   const checks = checksOf(findings, {
     issuer: options.issuer !== undefined,
     audience: options.audience !== undefined,
-    agents: options.approvedAgents !== undefined,
+    agents: options.approvedAgents !== undefined ? 'approval' : options.waiveAgentCheck ? 'waived' : 'none',
     scopes: (options.requiredScopes?.length ?? 0) > 0,
     human: approval === undefined ? 'none' : approval.kind === 'waived' ? 'waived' : 'approval',
     delegation: payload?.delegation !== undefined || options.profile === 'agbac-1.0',

@@ -81,7 +81,7 @@ describe('act through a token inline hook (agbac hook serve, agbac token --act-v
     '--scope', 'finance.read', '--act-sub', human, '--act-via', 'hook', '--hook-url', hook.url,
   ];
   const verify = (token: string) =>
-    agbac(['verify', token, '--issuer', sandbox.issuer, '--audience', DEFAULT_IDS.audience, '--scope', 'finance.read', '--group', DEFAULT_IDS.financeGroup, '--org-url', sandbox.orgUrl, '--api-token-env', 'OKTA_API_TOKEN'], { env });
+    agbac(['verify', token, '--issuer', sandbox.issuer, '--audience', DEFAULT_IDS.audience, '--scope', 'finance.read', '--agent', sandbox.clientId, '--group', DEFAULT_IDS.financeGroup, '--org-url', sandbox.orgUrl, '--api-token-env', 'OKTA_API_TOKEN'], { env });
 
   before(async () => {
     sandbox = await startSandbox({ seed: seed() });
@@ -204,7 +204,7 @@ describe('a hook that fails is skipped, as Okta skips it: the token has no act a
       const claims = decodeJwt(run.stdout.trim());
       assert.equal(claims.act, undefined);
       assert.equal(claims.iss, sandbox.issuer);
-      const verdict = await agbac(['verify', run.stdout.trim(), '--issuer', sandbox.issuer, '--audience', DEFAULT_IDS.audience, '--human', DEFAULT_IDS.alice], { env });
+      const verdict = await agbac(['verify', run.stdout.trim(), '--issuer', sandbox.issuer, '--audience', DEFAULT_IDS.audience, '--agent', sandbox.clientId, '--human', DEFAULT_IDS.alice], { env });
       assert.equal(verdict.status, 1);
       assert.match(verdict.stdout, /^DENY/);
       assert.match(verdict.stdout, /AGBAC113/);

@@ -56,7 +56,7 @@ for (const scheme of ['http', 'https'] as const) {
     it('verify finds the keys through the issuer and approves by group (ALLOW 0, DENY 1)', async () => {
       const alice = (await agbac(tokenArgs(DEFAULT_IDS.alice), { env: env })).stdout.trim();
       const bob = (await agbac(tokenArgs(DEFAULT_IDS.bob), { env: env })).stdout.trim();
-      const verify = (token: string) => agbac(['verify', token, '--issuer', sandbox.issuer, '--audience', DEFAULT_IDS.audience, '--scope', 'finance.read', '--group', 'FinanceUsers', ...org], { env: env });
+      const verify = (token: string) => agbac(['verify', token, '--issuer', sandbox.issuer, '--audience', DEFAULT_IDS.audience, '--scope', 'finance.read', '--agent', sandbox.clientId, '--group', 'FinanceUsers', ...org], { env: env });
       const allowed = await verify(alice);
       assert.equal(allowed.status, 0, allowed.stdout + allowed.stderr);
       assert.match(allowed.stdout, /^ALLOW/);
