@@ -50,6 +50,8 @@ export interface TokenRequestOptions {
   readonly random?: () => number;
   /** New `jti` values; default a random UUID. */
   readonly newId?: () => string;
+  /** Stops the request (and any retry) when aborted: it rejects with a NetworkError `aborted`. */
+  readonly signal?: AbortSignal;
   /**
    * What to tell the user about a refusal, appended to the error's message. The Okta layer's
    * `tokenErrorHint` says what the refusal means for an Okta setup.
@@ -115,6 +117,7 @@ export async function requestToken(options: TokenRequestOptions): Promise<TokenR
   let attempt = 0;
   let retries = 0;
   for (;;) {
+    if (options.signal?.aborted) throw new NetworkError('aborted', 'the token request was cancelled');
     attempt++;
     const assertion = buildAssertion({
       clientId: options.clientId,
@@ -139,7 +142,7 @@ export async function requestToken(options: TokenRequestOptions): Promise<TokenR
 
     let response: HttpResponse;
     try {
-      response = await httpRequest({ url: options.tokenEndpoint, method: 'POST', headers, body: form.toString(), timeoutMs: options.timeoutMs, ca: options.ca });
+      response = await httpRequest({ url: options.tokenEndpoint, method: 'POST', headers, body: form.toString(), timeoutMs: options.timeoutMs, ca: options.ca, signal: options.signal });
     } catch (error) {
       if (error instanceof NetworkError && error.failure === 'reset' && retries < maxRetries) {
         retries++;

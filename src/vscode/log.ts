@@ -1,17 +1,29 @@
-/** The extension's one log channel. Lines carry a component tag; tokens are redacted before logging. */
+/**
+ * The extension's one log channel. Lines carry a component tag. Before a line is written, whole
+ * JWTs become `eyJhbGci…<last 6>`, PEM private keys and private JWK members are cut out, and every
+ * secret the extension has handled (see secrets.ts) is blanked, so no token, key or secret
+ * reaches the log even by mistake.
+ */
 import * as vscode from 'vscode';
-import { messageOf } from '../core';
+import { messageOf, redactToken } from '../core';
 
 let channel: vscode.LogOutputChannel | undefined;
+/** Secrets seen in this session, longest first so a secret inside another is blanked whole. */
+const secrets: string[] = [];
 
 function output(): vscode.LogOutputChannel {
   channel ??= vscode.window.createOutputChannel('AGBAC', { log: true });
   return channel;
 }
 
-/** Anything JWT-shaped in a log line becomes `eyJhbGci…<last 6>`. */
-function redact(text: string): string {
-  return text.replace(/eyJ[\w-]{2,}\.[\w-]+\.[\w-]*/g, (token) => `${token.slice(0, 8)}…${token.slice(-6)}`);
+/** What the log would write for `text`. */
+export function redact(text: string): string {
+  let result = text
+    .replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, '[private key]')
+    .replace(/"(d|p|q|dp|dq|qi|k)"\s*:\s*"[\w-]+"/g, '"$1":"[redacted]"')
+    .replace(/eyJ[\w-]{2,}\.[\w-]+\.[\w-]*/g, (token) => redactToken(token));
+  for (const secret of secrets) result = result.split(secret).join('[secret]');
+  return result;
 }
 
 export const log = {
@@ -20,4 +32,11 @@ export const log = {
   error: (component: string, message: string, error?: unknown) =>
     output().error(`[${component}] ${redact(message)}${error === undefined ? '' : `: ${redact(messageOf(error))}`}`),
   show: () => output().show(true),
+  /** Blanks this value wherever it would appear in the log from now on. */
+  hideSecret(value: string): void {
+    // Short values would blank ordinary words; real secrets and tokens are long.
+    if (value.length < 8 || secrets.includes(value)) return;
+    secrets.push(value);
+    secrets.sort((a, b) => b.length - a.length);
+  },
 };
