@@ -340,5 +340,6 @@ export function walkthroughStepOf(guideStep: string): string {
 }
 
 async function openGuideStep(guideStep: string): Promise<void> {
-  await vscode.commands.executeCommand('workbench.action.openWalkthrough', { category: WALKTHROUGH, step: `${WALKTHROUGH}#${walkthroughStepOf(guideStep)}` }, false);
+  // The workbench joins the two into the step's id (`<extension>#<walkthrough>#<step>`).
+  await vscode.commands.executeCommand('workbench.action.openWalkthrough', { category: WALKTHROUGH, step: walkthroughStepOf(guideStep) }, false);
 }

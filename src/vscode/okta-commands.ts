@@ -86,6 +86,7 @@ async function runDoctorCommand(services: Services, argument: unknown): Promise<
   }
   const at = nowSeconds();
   services.state.setDoctor(connection.name, { checks, at });
+  void services.tree.reveal(`c:${connection.name}/doctor`, { expand: true });
   const count = (status: Check['status']) => checks.filter((check) => check.status === status).length;
   const result: DoctorResult = { passed: count('pass'), failed: count('fail'), skipped: count('skip'), checks };
   log.info('doctor', `${connection.name}: ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped`);

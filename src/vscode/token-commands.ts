@@ -136,6 +136,7 @@ async function requestTokenCommand(services: Services, argument: unknown): Promi
   // People by id only in the log, as in audit events.
   log.info('token', `${connection.name} issued a token ${human ? `for ${human.id}` : 'without a human'} (${scopes.join(' ')}): ${redactToken(result.accessToken)}`);
   await services.inspector.reveal();
+  void services.tree.reveal(`c:${connection.name}/token/${token.id}`);
   const checked = await verifyRecent(services, token, connection);
   return { kind: 'token', tokenId: token.id, decision: checked.verification.decision, reasons: checked.verification.audit.reasons };
 }

@@ -122,6 +122,44 @@ export class ConnectionsTree extends Disposable implements vscode.TreeDataProvid
     return tokenRowOf(summary, nowSeconds());
   }
 
+  /** The node above (for reveal); rows keep their parent's id. */
+  async getParent(node: ConnectionNode): Promise<ConnectionNode | undefined> {
+    const parentId = node.row.parentId;
+    if (!parentId) return undefined;
+    const cached = this.nodes.get(parentId);
+    if (cached) return cached;
+    const found = (await this.snapshotRows()).find((row) => row.id === parentId);
+    return found ? this.node(found) : undefined;
+  }
+
+  /** Every row, flat: for reveal of rows not rendered yet. */
+  private async snapshotRows(): Promise<Row[]> {
+    const input = await this.input();
+    const all: Row[] = [];
+    const walk = (rows: Row[]) => {
+      for (const row of rows) {
+        all.push(row);
+        if (row.expandable !== 'no') walk(childRows(row, input));
+      }
+    };
+    walk(rootRows(input));
+    return all;
+  }
+
+  /**
+   * Shows a row: its ancestors open, the row itself opened when `expand`. Used to point at what a
+   * command just produced (a new token, the doctor's checks). Never throws: the view may be hidden.
+   */
+  async reveal(rowId: string, options: { expand?: boolean } = {}): Promise<void> {
+    try {
+      const row = this.nodes.get(rowId)?.row ?? (await this.snapshotRows()).find((candidate) => candidate.id === rowId);
+      if (!row || !this.view.visible) return;
+      await this.view.reveal(this.node(row), { select: false, focus: false, expand: options.expand === true ? true : undefined });
+    } catch (error) {
+      log.warn('tree', `could not reveal ${rowId}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
   async getChildren(node?: ConnectionNode): Promise<ConnectionNode[]> {
     try {
       const input = await this.input();

@@ -64,6 +64,7 @@ export function screenshotPath(name: string): string {
   return resolve(process.env.AGBAC_SCREENSHOT_DIR ?? join(__dirname, '..', 'screenshots'), name);
 }
 
-export async function screenshot(name: string, waitFor: string[] = []): Promise<string> {
-  return page<string>({ action: 'screenshot', path: screenshotPath(name), waitFor });
+/** A PNG of the workbench, or of one element of it, once `waitFor` selectors are visible. */
+export async function screenshot(name: string, waitFor: string[] = [], element?: string): Promise<string> {
+  return page<string>({ action: 'screenshot', path: screenshotPath(name), waitFor, ...(element ? { element } : {}) });
 }

@@ -18,13 +18,20 @@ import type { AgbacApi } from '../../src/vscode/extension';
 import type { InspectorModel } from '../../src/vscode/model/inspector-protocol';
 import type { RowSnapshot } from '../../src/vscode/tree';
 import { closeAll, waitFor, workspaceUri } from './helpers';
-import { query, queryUntil, screenshot } from './page';
+import { page, query, queryUntil, screenshot } from './page';
 
 const EXTENSION_ID = 'agbac.agbac-toolkit';
 const SANDBOX = 'Sandbox';
 /** The page's views: the activity bar container, and the inspector's webview. */
 const CONTAINER = '[id="workbench.view.extension.agbac"]';
 const TREE_ROWS = `${CONTAINER} .monaco-list-row`;
+const SIDEBAR = '[id="workbench.parts.sidebar"]';
+
+/** The side bar's width in pixels, as rendered. */
+async function sidebarWidth(): Promise<number> {
+  const [sidebar] = await query(SIDEBAR, { attributes: ['style'] });
+  return Number(/width:\s*(\d+)px/.exec(sidebar?.attributes.style ?? '')?.[1] ?? 300);
+}
 
 /** A whole compact JWT: what must never be written anywhere. */
 const WHOLE_JWT = /eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{16,}/;
@@ -95,6 +102,11 @@ describe('the AGBAC sidebar, from an empty profile', function () {
     assert.ok(extension);
     api = await extension.activate();
     await vscode.commands.executeCommand('agbac.connections.focus');
+  });
+  afterEach(async function () {
+    // A failed test leaves a picture of the workbench as it was (out/screenshots/failed-*.png).
+    const test = this.currentTest;
+    if (test?.state === 'failed') await screenshot(`failed-${test.title.replace(/\W+/g, '-').slice(0, 60)}.png`).catch(() => undefined);
   });
   after(async () => {
     await vscode.commands.executeCommand('agbac.removeConnection', { connection: SANDBOX, confirmed: true });
@@ -177,7 +189,6 @@ describe('the AGBAC sidebar, from an empty profile', function () {
     assert.match(tokens[0]?.label ?? '', new RegExp(`^${DEFAULT_IDS.aliceLogin} · finance\\.read$`));
     assert.match(tokens[0]?.description ?? '', /^ALLOW · expires in \d+:\d\d$/);
     assert.match(api.statusBarText(), /Sandbox \$\(key\) \d+:\d\d$/);
-    await screenshot('sidebar.png', [`${CONTAINER} .monaco-list-row`]);
   });
 
   it('requests a token for Bob: DENY, because he is not in FinanceUsers', async () => {
@@ -271,6 +282,50 @@ describe('the AGBAC sidebar, from an empty profile', function () {
     const result = await vscode.commands.executeCommand<{ kind: string; decision: string }>('agbac.requestToken', { human: DEFAULT_IDS.alice });
     assert.equal(result?.kind, 'token', JSON.stringify(api.lastError()));
     assert.equal(result.decision, 'ALLOW');
+  });
+
+  it('pictures the sidebar and the inspector for the README', async () => {
+    // The tree with the doctor's checks and the recent tokens open, the inspector on Alice's ALLOW.
+    await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
+    await vscode.commands.executeCommand('agbac.connections.focus');
+    await page({ action: 'drag-edge', selector: SIDEBAR, dx: 560 - (await sidebarWidth()) });
+    await queryUntil('[data-decision]', (found) => found[0]?.attributes['data-decision'] === 'ALLOW', { webview: EXTENSION_ID, attributes: ['data-decision'] });
+    // The doctor's checks folded, the recent tokens open (a click on a row toggles it).
+    const toggle = async (label: string, wanted: 'true' | 'false') => {
+      const found = (await query(`${TREE_ROWS}[aria-label^="${label}"]`, { attributes: ['aria-expanded'] }))[0];
+      if (found && found.attributes['aria-expanded'] !== wanted) await page({ action: 'click', selector: `${TREE_ROWS}[aria-label^="${label}"]` });
+    };
+    await toggle('Doctor', 'false');
+    await toggle('Recent tokens', 'true');
+    await queryUntil(TREE_ROWS, (found) => found.some((element) => /ALLOW · expires in/.test(element.text)));
+    await screenshot('sidebar.png', [`${CONTAINER} .monaco-list-row`], SIDEBAR);
+    // The inspector alone: the tree folded away.
+    const header = { action: 'click', selector: `${CONTAINER} .pane-header[aria-label^="Connections"]`, position: { x: 40, y: 10 } };
+    await page(header);
+    await screenshot('inspector.png', [], SIDEBAR);
+    await page(header);
+  });
+
+  it('has a walkthrough of the guide\'s steps: a refusal opens its step, a button runs its command and completes it', async () => {
+    // Where the wrong secret's advice points (Step 8.1): the token request's step, opened.
+    await vscode.commands.executeCommand('agbac.openGuideStep', 'Step 8.1 (aud)');
+    const step = (id: string) => `.getting-started-step[data-step-id="${EXTENSION_ID}#agbac.setup#${id}"]`;
+    const steps = await queryUntil('.getting-started-step', (found) => found.length === 7 && found.some((element) => element.attributes['aria-expanded'] === 'true' && element.attributes['data-step-id']?.endsWith('#token') === true), {
+      attributes: ['data-step-id', 'aria-checked', 'aria-expanded'],
+    });
+    assert.deepEqual(steps.map((element) => element.attributes['data-step-id']?.split('#').at(-1)), ['sandbox', 'provision', 'credential', 'human', 'doctor', 'token', 'verify']);
+    assert.match(steps[5]?.text ?? '', /Step 8: request a token for Alice[\s\S]*Request Token/);
+    // A person clicks the doctor step, then its button: the doctor runs on the active connection and the step is done.
+    const before = api.connectionRows().then((rows) => row(rows, SANDBOX, 'Doctor').description);
+    await page({ action: 'click', selector: step('doctor') });
+    await page({ action: 'click', selector: `${step('doctor')} >> text=Run Doctor` });
+    await waitFor(async () => (row(await api.connectionRows(), SANDBOX, 'Doctor').description !== (await before) ? true : undefined), 'a new doctor run');
+    await waitFor(() => (vscode.window.activeTextEditor?.document.getText().startsWith('# AGBAC doctor') ? true : undefined), 'the doctor\'s report');
+    // The doctor's report took the editor; back on the walkthrough, its step is checked.
+    await vscode.commands.executeCommand('agbac.openWalkthrough');
+    await queryUntil(step('doctor'), (found) => found[0]?.attributes['aria-checked'] === 'true', { attributes: ['aria-checked'] });
+    await page({ action: 'click', selector: step('token') });
+    await screenshot('walkthrough.png', [step('token')]);
   });
 
   it('renders a claim holding HTML or a javascript: URL as text', async () => {

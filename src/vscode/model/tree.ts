@@ -50,6 +50,8 @@ export interface Row {
   /** Run on click. */
   readonly command?: { readonly command: string; readonly title: string; readonly args: readonly unknown[] };
   readonly ref: RowRef;
+  /** The row above it (none at the top level). */
+  readonly parentId?: string;
 }
 
 /** The doctor's last run of a connection (in memory). */
@@ -83,6 +85,10 @@ export function rootRows(input: TreeInput): Row[] {
 
 /** The rows under `parent`. */
 export function childRows(parent: Row, input: TreeInput): Row[] {
+  return rowsUnder(parent, input).map((row) => ({ ...row, parentId: parent.id }));
+}
+
+function rowsUnder(parent: Row, input: TreeInput): Row[] {
   const connection = input.connections.find((candidate) => candidate.name === parent.ref.connection);
   if (!connection) return [];
   const key = `c:${connection.name}`;
@@ -150,7 +156,7 @@ export function childRows(parent: Row, input: TreeInput): Row[] {
     case 'tokens': {
       const tokens = input.tokens.filter((token) => token.connection === connection.name);
       return tokens.length
-        ? tokens.map((token) => tokenRowOf(token, input.now))
+        ? tokens.map((token) => tokenRow(token, key, input.now))
         : [info(`${key}/token/none`, 'None yet: Request Token gets one', undefined, connection.name)];
     }
     default:
@@ -335,6 +341,10 @@ function tokensRow(connection: Connection, key: string, input: TreeInput): Row {
 /** A token's row at `now` (its countdown moves every second). */
 export function tokenRowOf(token: TokenSummary, now: number): Row {
   const key = `c:${token.connection ?? ''}`;
+  return { ...tokenRow(token, key, now), parentId: `${key}/tokens` };
+}
+
+function tokenRow(token: TokenSummary, key: string, now: number): Row {
   const decision = token.checked?.verification.decision;
   const life = remainingLife(token.expiresAt, now);
   return {

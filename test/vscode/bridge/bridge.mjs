@@ -34,7 +34,7 @@
 // bridge does it with Playwright and writes the answer to $AGBAC_VSCODE_PAGE_DIR/<id>.json, which
 // the test polls (test/integration/page.ts). Actions: `query` (the text and chosen attributes of
 // the elements a selector matches, in the page or in one extension's webview), `click`, `press`,
-// `fill`, and `screenshot` (after the given selectors are visible).
+// `fill`, `drag-edge` (move an element's right edge: the side bar's width), and `screenshot` (of the page or one element, after the given selectors are visible).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -521,7 +521,7 @@ function webviewFrames(page, extensionId) {
  */
 async function answerPageRequest(run, json) {
   const dir = process.env.AGBAC_VSCODE_PAGE_DIR ?? run.dirs?.page;
-  /** @type {{ id?: unknown, action?: unknown, selector?: unknown, webview?: unknown, attributes?: unknown, key?: unknown, text?: unknown, path?: unknown, waitFor?: unknown, timeoutMs?: unknown }} */
+  /** @type {{ id?: unknown, action?: unknown, selector?: unknown, webview?: unknown, attributes?: unknown, key?: unknown, text?: unknown, path?: unknown, waitFor?: unknown, element?: unknown, dx?: unknown, position?: unknown, timeoutMs?: unknown }} */
   let request;
   try {
     request = JSON.parse(json);
@@ -545,7 +545,7 @@ async function answerPageRequest(run, json) {
 
 /**
  * @param {import('playwright-core').Page} page
- * @param {{ action?: unknown, selector?: unknown, webview?: unknown, attributes?: unknown, key?: unknown, text?: unknown, path?: unknown, waitFor?: unknown, timeoutMs?: unknown }} request
+ * @param {{ action?: unknown, selector?: unknown, webview?: unknown, attributes?: unknown, key?: unknown, text?: unknown, path?: unknown, waitFor?: unknown, element?: unknown, dx?: unknown, position?: unknown, timeoutMs?: unknown }} request
  */
 async function pageAction(page, request) {
   const timeout = typeof request.timeoutMs === 'number' ? request.timeoutMs : 15_000;
@@ -567,12 +567,27 @@ async function pageAction(page, request) {
     }
     case 'click':
       if (!selector) throw new Error('click needs a selector');
-      await page.locator(selector).first().click({ timeout });
+      // `position` clicks at that offset in the element (a pane header's title, not its actions).
+      await page.locator(selector).first().click({ timeout, ...(isPosition(request.position) ? { position: request.position } : {}) });
       return null;
     case 'fill':
       if (!selector || typeof request.text !== 'string') throw new Error('fill needs a selector and a text');
       await page.locator(selector).first().fill(request.text, { timeout });
       return null;
+    case 'drag-edge': {
+      // Drags the right edge of an element (the sash beside it) by dx pixels: widens the side bar.
+      if (!selector || typeof request.dx !== 'number') throw new Error('drag-edge needs a selector and dx');
+      const box = await page.locator(selector).first().boundingBox({ timeout });
+      if (!box) throw new Error(`${selector} is not visible`);
+      const x = box.x + box.width;
+      const y = box.y + box.height / 2;
+      await page.mouse.move(x, y);
+      await page.mouse.down();
+      await page.mouse.move(x + request.dx / 2, y, { steps: 5 });
+      await page.mouse.move(x + request.dx, y, { steps: 5 });
+      await page.mouse.up();
+      return null;
+    }
     case 'press':
       if (typeof request.key !== 'string') throw new Error('press needs a key');
       await page.keyboard.press(request.key);
@@ -583,12 +598,19 @@ async function pageAction(page, request) {
       for (const wanted of waitFor) await page.locator(wanted).first().waitFor({ state: 'visible', timeout });
       const target = resolve(request.path);
       mkdirSync(dirname(target), { recursive: true });
-      await page.screenshot({ path: target, timeout });
+      // `element`: only that part of the workbench (the side bar, say), else the whole page.
+      if (typeof request.element === 'string') await page.locator(request.element).first().screenshot({ path: target, timeout });
+      else await page.screenshot({ path: target, timeout });
       return target;
     }
     default:
       throw new Error(`unknown page action ${String(request.action)}`);
   }
+}
+
+/** @param {unknown} value @returns {value is { x: number, y: number }} */
+function isPosition(value) {
+  return typeof value === 'object' && value !== null && typeof (/** @type {{ x?: unknown }} */ (value)).x === 'number' && typeof (/** @type {{ y?: unknown }} */ (value)).y === 'number';
 }
 
 /**
