@@ -5,25 +5,20 @@
  * reaches the log even by mistake.
  */
 import * as vscode from 'vscode';
-import { messageOf, redactToken } from '../core';
+import { messageOf } from '../core';
+import { redact as redactWith } from './model/redact';
 
 let channel: vscode.LogOutputChannel | undefined;
 /** Secrets seen in this session, longest first so a secret inside another is blanked whole. */
 const secrets: string[] = [];
 
+function redact(text: string): string {
+  return redactWith(text, secrets);
+}
+
 function output(): vscode.LogOutputChannel {
   channel ??= vscode.window.createOutputChannel('AGBAC', { log: true });
   return channel;
-}
-
-/** What the log would write for `text`. */
-export function redact(text: string): string {
-  let result = text
-    .replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, '[private key]')
-    .replace(/"(d|p|q|dp|dq|qi|k)"\s*:\s*"[\w-]+"/g, '"$1":"[redacted]"')
-    .replace(/eyJ[\w-]{2,}\.[\w-]+\.[\w-]*/g, (token) => redactToken(token));
-  for (const secret of secrets) result = result.split(secret).join('[secret]');
-  return result;
 }
 
 export const log = {

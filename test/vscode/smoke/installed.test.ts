@@ -1,14 +1,14 @@
 /**
  * The smoke test of the installed .vsix (test/vscode/vsix.ts installs it into code-server with
  * --install-extension and runs this suite): the copy under the extensions folder activates without
- * loading its chunks, lints a payload file, and looks a user up in a sandbox through the Okta SDK
- * bundled in its own chunk.
+ * loading its chunks, lints a payload file, starts its sandbox, looks a user up in it through the
+ * Okta SDK bundled in its own chunk, and gets Alice a token that verifies.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_IDS, type Sandbox, startSandbox } from '../../../src/sandbox';
+import { DEFAULT_IDS } from '../../../src/sandbox';
 import { agbacDiagnostics, codeOf, workspaceUri } from '../../integration/helpers';
 
 const EXTENSION_ID = 'agbac.agbac-toolkit';
@@ -20,7 +20,6 @@ function loadedFrom(folder: string): string[] {
 
 describe('the installed .vsix', () => {
   let extension: vscode.Extension<unknown>;
-  let sandbox: Sandbox | undefined;
   const config = () => vscode.workspace.getConfiguration('agbac');
 
   before(() => {
@@ -29,9 +28,7 @@ describe('the installed .vsix', () => {
     extension = found;
   });
   after(async () => {
-    await config().update('connections', undefined, vscode.ConfigurationTarget.Global);
-    await config().update('activeConnection', undefined, vscode.ConfigurationTarget.Global);
-    await sandbox?.close();
+    await vscode.commands.executeCommand('agbac.removeConnection', { connection: 'Sandbox', confirmed: true });
   });
 
   it('is the installed copy: under the extensions folder, without sources, tests or node_modules', () => {
@@ -58,16 +55,18 @@ describe('the installed .vsix', () => {
     assert.ok(codes.includes('AGBAC031'), codes.join(', '));
   });
 
-  it('looks a user up in a sandbox through the SDK chunk', async () => {
-    sandbox = await startSandbox();
-    await config().update(
-      'connections',
-      [{ name: 'smoke', orgUrl: sandbox.orgUrl, authServerId: sandbox.authServerId, clientId: sandbox.clientId }],
-      vscode.ConfigurationTarget.Global,
-    );
-    await config().update('activeConnection', 'smoke', vscode.ConfigurationTarget.Global);
-    assert.equal(await vscode.commands.executeCommand('agbac.setSecret', { connection: 'smoke', kind: 'apiToken', value: sandbox.apiToken }), true);
+  it('starts the local sandbox, and looks a user up in it through the SDK chunk (no X.509 chunk for HTTP)', async () => {
+    const info = await vscode.commands.executeCommand<{ orgUrl: string }>('agbac.startSandbox');
+    assert.match(info?.orgUrl ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(config().get('activeConnection'), 'Sandbox');
     assert.equal(await vscode.commands.executeCommand('agbac.lookUpUserId', DEFAULT_IDS.aliceLogin), DEFAULT_IDS.alice);
-    assert.ok(loadedFrom(extension.extensionPath).includes(join('dist', 'okta-sdk.js')), loadedFrom(extension.extensionPath).join(', '));
+    const loaded = loadedFrom(extension.extensionPath);
+    assert.ok(loaded.includes(join('dist', 'okta-sdk.js')), loaded.join(', '));
+    assert.ok(!loaded.includes(join('dist', 'x509.js')), loaded.join(', '));
+  });
+
+  it('requests a token for Alice and verifies it: ALLOW', async () => {
+    const result = await vscode.commands.executeCommand<{ kind: string; decision: string }>('agbac.requestToken', { human: DEFAULT_IDS.alice });
+    assert.deepEqual([result?.kind, result?.decision], ['token', 'ALLOW']);
   });
 });
