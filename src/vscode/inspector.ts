@@ -51,8 +51,10 @@ export class TokenInspector extends Disposable implements vscode.WebviewViewProv
     view.webview.html = this.html(view.webview);
     const subscriptions = [
       view.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
+      // A hidden view's page is destroyed; shown again, it reloads and says `ready` before it
+      // can take a message (it shows its stored state meanwhile).
       view.onDidChangeVisibility(() => {
-        if (view.visible) this.post();
+        if (!view.visible) this.ready = false;
       }),
     ];
     view.onDidDispose(() => {

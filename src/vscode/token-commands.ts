@@ -233,6 +233,7 @@ async function inspectToken(services: Services, argument: unknown): Promise<stri
   }
   services.state.setCurrent(token.id);
   await services.inspector.reveal();
+  if (token.connection) void services.tree.reveal(`c:${token.connection}/token/${token.id}`);
   return token.id;
 }
 

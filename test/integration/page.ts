@@ -3,7 +3,8 @@
  * "Page requests"): rendered tree rows, notifications, the inspector's webview, screenshots. A
  * request is a log line; the answer is a file the bridge writes.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 let counter = 0;
@@ -57,6 +58,16 @@ export async function queryUntil(
     await new Promise((done) => setTimeout(done, 250));
   }
   throw new Error(`${selector}${options.webview ? ` in ${options.webview}'s webview` : ''} never became ready; last: ${JSON.stringify(last.map((element) => element.text)).slice(0, 2000)}`);
+}
+
+/**
+ * Types a secret into the focused input of the page. It travels in a file the bridge deletes once
+ * read, never in a request (requests are log lines, and the workbench keeps its log).
+ */
+export async function fillSecret(selector: string, secret: string): Promise<void> {
+  const file = join(mkdtempSync(join(tmpdir(), 'agbac-fill-')), 'text');
+  writeFileSync(file, secret, { mode: 0o600 });
+  await page({ action: 'fill', selector, textFile: file });
 }
 
 /** Where the run's screenshots go: out/screenshots (the README's copies are in media/screenshots). */

@@ -18,7 +18,7 @@ import type { AgbacApi } from '../../src/vscode/extension';
 import type { InspectorModel } from '../../src/vscode/model/inspector-protocol';
 import type { RowSnapshot } from '../../src/vscode/tree';
 import { closeAll, waitFor, workspaceUri } from './helpers';
-import { page, query, queryUntil, screenshot } from './page';
+import { fillSecret, page, query, queryUntil, screenshot } from './page';
 
 const EXTENSION_ID = 'agbac.agbac-toolkit';
 const SANDBOX = 'Sandbox';
@@ -80,7 +80,11 @@ function leaksIn(files: readonly string[], secrets: readonly string[]): string[]
   const leaks: string[] = [];
   for (const file of files) {
     const text = readFileSync(file).toString('latin1');
-    for (const secret of secrets) if (text.includes(secret)) leaks.push(`${file}: a secret`);
+    for (const secret of secrets) {
+      const at = text.indexOf(secret);
+      // What surrounds it says who wrote it (the secret itself is not repeated).
+      if (at >= 0) leaks.push(`${file}: a secret, near ${JSON.stringify(text.slice(Math.max(0, at - 160), at).replace(/[^\x20-\x7e]/g, '.'))}`);
+    }
     if (WHOLE_JWT.test(text)) leaks.push(`${file}: a whole JWT (${WHOLE_JWT.exec(text)?.[0].slice(0, 24) ?? ''}…)`);
     if (PRIVATE_KEY.test(text)) leaks.push(`${file}: a private key`);
   }
@@ -266,6 +270,60 @@ describe('the AGBAC sidebar, from an empty profile', function () {
     assert.deepEqual(plan, { changes: [], notes: [], applied: false });
   });
 
+  it('adds a connection step by step, picking the server, app and scopes the org lists', async () => {
+    const widget = '.quick-input-widget';
+    const step = (expected: RegExp) => queryUntil(widget, (found) => found.some((element) => expected.test(element.text)));
+    const input = `${widget} .quick-input-box input`;
+    const type = async (text: string) => {
+      await page({ action: 'fill', selector: input, text });
+      await page({ action: 'press', key: 'Enter' });
+    };
+    const typeSecret = async (secret: string) => {
+      await fillSecret(input, secret);
+      await page({ action: 'press', key: 'Enter' });
+    };
+    const enter = () => page({ action: 'press', key: 'Enter' });
+    const orgUrl = api.sandbox()?.orgUrl ?? '';
+    const added = vscode.commands.executeCommand<string>('agbac.addConnection');
+    await step(/The Okta org URL/);
+    await type(orgUrl);
+    await step(/Management API token/);
+    await typeSecret(API_TOKEN);
+    await step(/AGBAC-AS[\s\S]*aus123abc456[\s\S]*audience https:\/\/api\.example\.com\/finance/);
+    await enter();
+    await step(/Finance Agent[\s\S]*0oa123abc456xyz[\s\S]*client_secret_jwt/);
+    await enter();
+    await step(/client_secret_jwtHS256 assertions/);
+    await enter();
+    await step(/finance\.read[\s\S]*finance\.write/);
+    await page({ action: 'click', selector: `${widget} .monaco-list-row[aria-label^="finance.read"]` });
+    await enter();
+    await step(/The Okta group/);
+    await type(DEFAULT_IDS.financeGroup);
+    await step(/A name for this connection/);
+    await type('Wizard');
+    await step(/User settings[\s\S]*Workspace settings/);
+    await enter();
+    await step(/The client secret of/);
+    await typeSecret(CLIENT_SECRET);
+    assert.equal(await added, 'Wizard');
+    try {
+      const saved = (config().inspect<Record<string, unknown>[]>('connections')?.globalValue ?? []).find((entry) => entry.name === 'Wizard');
+      assert.deepEqual(saved, {
+        name: 'Wizard', orgUrl, authServerId: DEFAULT_IDS.authServerId, apiAudience: DEFAULT_IDS.audience, clientId: DEFAULT_IDS.clientId,
+        authMethod: 'client_secret_jwt', scopes: ['finance.read'], group: DEFAULT_IDS.financeGroup,
+      });
+      const rows = await api.connectionRows();
+      assert.equal(row(rows, 'Wizard', 'Management API token').description, 'stored');
+      assert.equal(row(rows, 'Wizard', 'Agent app', 'Client secret').description, 'stored');
+      const result = await vscode.commands.executeCommand<{ kind: string; decision: string }>('agbac.requestToken', { connection: 'Wizard', human: DEFAULT_IDS.aliceLogin });
+      assert.deepEqual([result?.kind, result?.decision], ['token', 'ALLOW']);
+    } finally {
+      await vscode.commands.executeCommand('agbac.removeConnection', { connection: 'Wizard', confirmed: true });
+    }
+    assert.deepEqual((await api.connectionRows()).map((candidate) => candidate.label), [SANDBOX]);
+  });
+
   it('generates an ES256 key pair, registers its public key by provisioning, and gets a token with it', async () => {
     const keys = await vscode.commands.executeCommand<{ kid: string; alg: string; publicJwk: Record<string, unknown> }>('agbac.generateKeyPair', { connection: SANDBOX, alg: 'ES256', then: 'none' });
     assert.ok(keys);
@@ -290,13 +348,9 @@ describe('the AGBAC sidebar, from an empty profile', function () {
     await vscode.commands.executeCommand('agbac.connections.focus');
     await page({ action: 'drag-edge', selector: SIDEBAR, dx: 560 - (await sidebarWidth()) });
     await queryUntil('[data-decision]', (found) => found[0]?.attributes['data-decision'] === 'ALLOW', { webview: EXTENSION_ID, attributes: ['data-decision'] });
-    // The doctor's checks folded, the recent tokens open (a click on a row toggles it).
-    const toggle = async (label: string, wanted: 'true' | 'false') => {
-      const found = (await query(`${TREE_ROWS}[aria-label^="${label}"]`, { attributes: ['aria-expanded'] }))[0];
-      if (found && found.attributes['aria-expanded'] !== wanted) await page({ action: 'click', selector: `${TREE_ROWS}[aria-label^="${label}"]` });
-    };
-    await toggle('Doctor', 'false');
-    await toggle('Recent tokens', 'true');
+    // Everything folded, then the current token's row shown (Inspect Token reveals it in the tree).
+    await vscode.commands.executeCommand('workbench.actions.treeView.agbac.connections.collapseAll');
+    await vscode.commands.executeCommand('agbac.inspectToken', { tokenId: model().tokenId });
     await queryUntil(TREE_ROWS, (found) => found.some((element) => /ALLOW · expires in/.test(element.text)));
     await screenshot('sidebar.png', [`${CONTAINER} .monaco-list-row`], SIDEBAR);
     // The inspector alone: the tree folded away.
@@ -390,7 +444,7 @@ describe('the AGBAC sidebar, from an empty profile', function () {
     const planted = join(tmpdir(), 'agbac-planted-leak.txt');
     writeFileSync(planted, `${CLIENT_SECRET}\neyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIwMG91MTIzIn0.c2lnbmF0dXJlLWJ5dGVzLWhlcmU\n`);
     try {
-      assert.deepEqual(leaksIn([planted], secrets), [`${planted}: a secret`, `${planted}: a whole JWT (eyJhbGciOiJIUzI1NiJ9.eyJ…)`]);
+      assert.deepEqual(leaksIn([planted], secrets), [`${planted}: a secret, near ""`, `${planted}: a whole JWT (eyJhbGciOiJIUzI1NiJ9.eyJ…)`]);
     } finally {
       rmSync(planted);
     }

@@ -36,7 +36,7 @@
 // the elements a selector matches, in the page or in one extension's webview), `click`, `press`,
 // `fill`, `drag-edge` (move an element's right edge: the side bar's width), and `screenshot` (of the page or one element, after the given selectors are visible).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -521,7 +521,7 @@ function webviewFrames(page, extensionId) {
  */
 async function answerPageRequest(run, json) {
   const dir = process.env.AGBAC_VSCODE_PAGE_DIR ?? run.dirs?.page;
-  /** @type {{ id?: unknown, action?: unknown, selector?: unknown, webview?: unknown, attributes?: unknown, key?: unknown, text?: unknown, path?: unknown, waitFor?: unknown, element?: unknown, dx?: unknown, position?: unknown, timeoutMs?: unknown }} */
+  /** @type {{ id?: unknown, action?: unknown, selector?: unknown, webview?: unknown, attributes?: unknown, key?: unknown, text?: unknown, path?: unknown, waitFor?: unknown, element?: unknown, dx?: unknown, position?: unknown, textFile?: unknown, timeoutMs?: unknown }} */
   let request;
   try {
     request = JSON.parse(json);
@@ -545,7 +545,7 @@ async function answerPageRequest(run, json) {
 
 /**
  * @param {import('playwright-core').Page} page
- * @param {{ action?: unknown, selector?: unknown, webview?: unknown, attributes?: unknown, key?: unknown, text?: unknown, path?: unknown, waitFor?: unknown, element?: unknown, dx?: unknown, position?: unknown, timeoutMs?: unknown }} request
+ * @param {{ action?: unknown, selector?: unknown, webview?: unknown, attributes?: unknown, key?: unknown, text?: unknown, path?: unknown, waitFor?: unknown, element?: unknown, dx?: unknown, position?: unknown, textFile?: unknown, timeoutMs?: unknown }} request
  */
 async function pageAction(page, request) {
   const timeout = typeof request.timeoutMs === 'number' ? request.timeoutMs : 15_000;
@@ -570,10 +570,18 @@ async function pageAction(page, request) {
       // `position` clicks at that offset in the element (a pane header's title, not its actions).
       await page.locator(selector).first().click({ timeout, ...(isPosition(request.position) ? { position: request.position } : {}) });
       return null;
-    case 'fill':
-      if (!selector || typeof request.text !== 'string') throw new Error('fill needs a selector and a text');
-      await page.locator(selector).first().fill(request.text, { timeout });
+    case 'fill': {
+      // A secret to type comes in a file the bridge reads and deletes: a request is a log line,
+      // and log lines are kept (the workbench stores them), so a secret must never be one.
+      let text = request.text;
+      if (typeof request.textFile === 'string') {
+        text = readFileSync(request.textFile, 'utf8');
+        rmSync(request.textFile, { force: true });
+      }
+      if (!selector || typeof text !== 'string') throw new Error('fill needs a selector and a text (or textFile)');
+      await page.locator(selector).first().fill(text, { timeout });
       return null;
+    }
     case 'drag-edge': {
       // Drags the right edge of an element (the sash beside it) by dx pixels: widens the side bar.
       if (!selector || typeof request.dx !== 'number') throw new Error('drag-edge needs a selector and dx');
