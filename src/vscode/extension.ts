@@ -6,9 +6,8 @@
  */
 import * as vscode from 'vscode';
 import { isLoopbackHost, parseUrl } from '../core';
-import { lastShownError, type ShownError } from './command';
-import { registerCommands, type CommandServices } from './commands';
-import { UserFacingError } from './command';
+import { lastShownError, type ShownError, UserFacingError } from './command';
+import { type CommandServices, registerCommands } from './commands';
 import { registerConnectionCommands } from './connection-commands';
 import { PayloadCodeActions } from './code-actions';
 import { PayloadDiagnostics } from './diagnostics';

@@ -360,6 +360,19 @@ describe('the AGBAC sidebar, from an empty profile', function () {
     await page(header);
   });
 
+  it('follows the dark and high-contrast themes', async () => {
+    const workbench = vscode.workspace.getConfiguration('workbench');
+    try {
+      for (const [theme, kind] of [['Default Dark Modern', 'vscode-dark'], ['Default High Contrast', 'vscode-high-contrast']] as const) {
+        await workbench.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+        await queryUntil('body', (found) => (found[0]?.attributes.class ?? '').split(' ').includes(kind), { webview: EXTENSION_ID, attributes: ['class'] });
+      }
+      await screenshot('inspector-high-contrast.png', [], SIDEBAR);
+    } finally {
+      await workbench.update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('has a walkthrough of the guide\'s steps: a refusal opens its step, a button runs its command and completes it', async () => {
     // Where the wrong secret's advice points (Step 8.1): the token request's step, opened.
     await vscode.commands.executeCommand('agbac.openGuideStep', 'Step 8.1 (aud)');
