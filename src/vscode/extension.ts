@@ -119,20 +119,27 @@ export function activate(context: vscode.ExtensionContext): AgbacApi {
   const host = leftover ? parseUrl(leftover.orgUrl)?.hostname : undefined;
   if (leftover && host && isLoopbackHost(host)) state.setSandbox({ connection: leftover.name, running: false, orgUrl: undefined });
 
-  const updateContext = () => {
+  // Context keys for menus and the welcome view.
+  const updateContext = async () => {
     const settings = readSettings();
-    void vscode.commands.executeCommand('setContext', 'agbac.hasConnections', settings.connections.length > 0);
-    void vscode.commands.executeCommand('setContext', 'agbac.sandboxRunning', state.sandbox?.running === true);
-    void vscode.commands.executeCommand('setContext', 'agbac.hasTokens', state.tokens.length > 0);
-    void vscode.commands.executeCommand('setContext', 'agbac.inspectorHasToken', state.current !== undefined);
+    const set = (key: string, value: boolean) => vscode.commands.executeCommand('setContext', key, value);
+    await Promise.all([
+      set('agbac.hasConnections', settings.connections.length > 0),
+      set('agbac.sandboxRunning', state.sandbox?.running === true),
+      set('agbac.hasTokens', state.tokens.length > 0),
+      set('agbac.inspectorHasToken', state.current !== undefined),
+    ]);
+  };
+  const refreshContext = () => {
+    updateContext().catch((error: unknown) => log.error('context', 'updating the context keys failed', error));
   };
   context.subscriptions.push(
-    state.onDidChange(updateContext),
+    state.onDidChange(refreshContext),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (affectsSettings(event)) updateContext();
+      if (affectsSettings(event)) refreshContext();
     }),
   );
-  updateContext();
+  refreshContext();
 
   const problems = readSettings().connectionProblems;
   if (problems.length) log.warn('settings', problems.join(' | '));

@@ -391,6 +391,7 @@ describe('the AGBAC sidebar, from an empty profile', function () {
     // The doctor's report took the editor; back on the walkthrough, its step is checked.
     await vscode.commands.executeCommand('agbac.openWalkthrough');
     await queryUntil(step('doctor'), (found) => found[0]?.attributes['aria-checked'] === 'true', { attributes: ['aria-checked'] });
+
     await page({ action: 'click', selector: step('token') });
     await screenshot('walkthrough.png', [step('token')]);
   });
