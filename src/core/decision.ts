@@ -15,7 +15,8 @@ import { isoTime } from './time';
 import { isRecord, type JsonRecord } from './rules/finding';
 import { looksLikeEmail } from './rules/shared';
 
-export type Decision = 'ALLOW' | 'DENY' | 'ALLOW_HUMAN_UNCHECKED' | 'ALLOW_AGENT_UNCHECKED' | 'ALLOW_UNCHECKED';
+export const DECISIONS = ['ALLOW', 'DENY', 'ALLOW_HUMAN_UNCHECKED', 'ALLOW_AGENT_UNCHECKED', 'ALLOW_UNCHECKED'] as const;
+export type Decision = (typeof DECISIONS)[number];
 
 /** Whether a subject's approval was required (and so given, or the findings deny) or waived by the caller. */
 export type Approval = 'approved' | 'waived';

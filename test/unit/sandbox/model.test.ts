@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { defaultSeed, parseSeed, SeedError } from '../../../src/sandbox';
+import { DEFAULT_IDS, defaultSeed, parseSeed, SeedError } from '../../../src/sandbox';
 import { evaluateExpression } from '../../../src/sandbox/claims';
 import { FilterError, matchesFilter, parseFilter } from '../../../src/sandbox/filter';
 import type { AppRecord } from '../../../src/sandbox/model';
@@ -29,10 +29,10 @@ describe('seeds', () => {
     ]);
     assert.deepEqual(plan.apps.map((app) => [app.id, app.fields.authMethod, app.fields.grantTypes]), [['0oa123abc456xyz', 'client_secret_jwt', ['client_credentials']]]);
     assert.deepEqual(plan.users.map((user) => [user.id, user.fields.profile.login, user.fields.status]), [
-      ['00u123abc456xyz', 'alice@corp.example.com', 'ACTIVE'],
-      ['00u456def789uvw', 'bob@corp.example.com', 'ACTIVE'],
+      [DEFAULT_IDS.alice, 'alice@corp.example.com', 'ACTIVE'],
+      [DEFAULT_IDS.bob, 'bob@corp.example.com', 'ACTIVE'],
     ]);
-    assert.deepEqual(plan.groups.map((group) => [group.fields.name, group.members]), [['FinanceUsers', ['00u123abc456xyz']]]);
+    assert.deepEqual(plan.groups.map((group) => [group.fields.name, group.members]), [['FinanceUsers', [DEFAULT_IDS.alice]]]);
   });
 
   it('reports every problem with its path', () => {
