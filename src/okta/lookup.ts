@@ -8,3 +8,4 @@ export { findUsers } from './users';
 export { runDoctor } from './doctor';
 export { provision } from './provision';
 export { oktaDirectory } from './directory';
+export { actAssertionParameters } from './act-hook';

@@ -290,6 +290,8 @@ export async function connectionWizard(existing?: Connection): Promise<WizardRes
     scopes: draft.scopes,
     ...(existing?.audienceStyle ? { audienceStyle: existing.audienceStyle } : {}),
     ...(draft.group ? { group: draft.group } : {}),
+    // How act reaches the token is set in the settings (actDelivery, hookUrl); editing keeps it.
+    ...(existing ? { actDelivery: existing.actDelivery, ...(existing.hookUrl ? { hookUrl: existing.hookUrl } : {}) } : {}),
     humans: existing?.humans ?? [],
   });
   if (!('connection' in read)) {

@@ -78,7 +78,14 @@ async function runDoctorCommand(services: Services, argument: unknown): Promise<
   const human = requested ? savedHuman(connection, requested) ?? { id: requested } : connection.humans[0];
   const { runDoctor } = await management();
   const checks = await cancellable(`AGBAC: checking ${connection.name} against the setup guide`, () =>
-    runDoctor({ org, connection, ...(credential ? { credential } : {}), ...(human ? { human } : {}), timeoutMs: TIMEOUT_MS }),
+    runDoctor({
+      org,
+      connection,
+      ...(credential ? { credential } : {}),
+      ...(human ? { human } : {}),
+      ...(connection.actDelivery === 'inline-hook' ? { actVia: 'hook' as const, ...(connection.hookUrl ? { hookUrl: connection.hookUrl } : {}) } : {}),
+      timeoutMs: TIMEOUT_MS,
+    }),
   );
   if (!checks) {
     log.info('doctor', `the doctor run on ${connection.name} was cancelled`);

@@ -84,6 +84,12 @@ async function requestTokenCommand(services: Services, argument: unknown): Promi
   const credential = await signingCredential(connection, services.secrets);
   const urls = connectionUrls(connection);
   const { adviceFor, tokenErrorHint } = await oktaAdvice();
+  // Through a token inline hook the human travels in an act assertion on the token URL, signed
+  // afresh for each attempt; the client assertion then carries no act.
+  const viaHook = connection.actDelivery === 'inline-hook' && connection.hookUrl !== undefined && human !== null;
+  const urlParameters = viaHook
+    ? (await management()).actAssertionParameters({ clientId: connection.clientId, hookUrl: connection.hookUrl ?? '', human, credential, clock: nowSeconds, newId: () => crypto.randomUUID() })
+    : undefined;
   const who = human ? ` for ${humanLabel(human)}` : ' without a human';
   let result: TokenResult;
   try {
@@ -98,7 +104,8 @@ async function requestTokenCommand(services: Services, argument: unknown): Promi
           clientId: connection.clientId,
           credential,
           scopes,
-          ...(human ? { human } : {}),
+          ...(human && !viaHook ? { human } : {}),
+          ...(urlParameters ? { urlParameters } : {}),
           audienceStyle: connection.audienceStyle,
           hint: tokenErrorHint,
           signal: controller.signal,
