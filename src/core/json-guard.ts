@@ -78,3 +78,29 @@ export function jsonDepthExceeds(value: unknown, limit = MAX_JSON_DEPTH): boolea
   }
   return false;
 }
+
+/**
+ * The same verdict as {@link jsonShapeProblem} with duplicates checked, for a text that
+ * `JSON.parse` already read into `value`, usually without scanning it: every member of the text
+ * ends in a quote and a colon, so when the text has exactly as many \`"…:\` as the value has
+ * members (and the value is not too deep), no name was repeated. Anything else (a repeated
+ * name, or a string that happens to hold \`":\`) takes the full scan.
+ */
+export function parsedShapeProblem(text: string, value: unknown, maxDepth = MAX_JSON_DEPTH): JsonShapeProblem | undefined {
+  let members = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let entry = stack.pop(); entry; entry = stack.pop()) {
+    const [item, depth] = entry;
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth >= maxDepth) return jsonShapeProblem(text, { maxDepth, duplicates: true });
+    const children = Array.isArray(item) ? item : Object.values(item);
+    if (!Array.isArray(item)) members += children.length;
+    for (const child of children) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+  let colons = 0;
+  for (const _match of text.matchAll(MEMBER_END)) colons++;
+  return colons === members ? undefined : jsonShapeProblem(text, { maxDepth, duplicates: true });
+}
+
+/** The end of a member name: a quote, maybe white space, a colon. */
+const MEMBER_END = /"\s*:/g;

@@ -12,7 +12,7 @@
 import { base64url } from 'jose';
 import { parse as parseJsonc, type ParseError, printParseErrorCode } from 'jsonc-parser';
 import { JwtDecodeError } from './errors';
-import { jsonShapeProblem, MAX_JSON_DEPTH } from './json-guard';
+import { jsonShapeProblem, MAX_JSON_DEPTH, parsedShapeProblem } from './json-guard';
 import { quote } from './rules/finding';
 
 /** One of the three dot-separated parts of a compact JWT, with its place in the token text. */
@@ -141,7 +141,7 @@ function decodeJsonSegment(segment: JwtSegment, name: 'header' | 'payload'): Jso
           cause,
         });
   }
-  const problem = jsonShapeProblem(text, { duplicates: true });
+  const problem = parsedShapeProblem(text, value);
   if (problem?.kind === 'too-deep') throw tooDeep(segment, name);
   if (problem?.kind === 'duplicate-member') {
     throw new JwtDecodeError(

@@ -1,8 +1,9 @@
 /**
  * Verification keys prepared once per key set, as jose's remote key set does for fetched keys: a
  * JWKS, a JWK or a PEM with the same content as one seen before reuses its resolver and the keys
- * imported for it, instead of importing them for every token. Keyed by content, not by object, so
- * a key set changed in place is never served stale. Bounded: the least recently used go first.
+ * imported for it, instead of importing them for every token. Keyed by content (the JSON text, so
+ * a copy with its members in another order is prepared once more), not by object, so a key set
+ * changed in place is never served stale. Bounded: the least recently used go first.
  */
 import type { JWTVerifyGetKey } from 'jose';
 import type { VerificationKeys } from './verify';
@@ -22,7 +23,7 @@ export function cachedResolver(
   make: (keys: VerificationKeys, algorithms: readonly string[]) => Promise<JWTVerifyGetKey>,
 ): Promise<JWTVerifyGetKey> {
   if (typeof keys === 'function') return Promise.resolve(keys);
-  const content = `${algorithms.join(',')}\n${typeof keys === 'string' ? keys.trim() : stableJson(keys)}`;
+  const content = `${algorithms.join(',')}\n${typeof keys === 'string' ? keys.trim() : JSON.stringify(keys)}`;
   let resolver = resolvers.get(content);
   if (resolver) {
     resolvers.delete(content);
@@ -34,13 +35,4 @@ export function cachedResolver(
   resolvers.set(content, resolver);
   if (resolvers.size > MAX_KEY_SETS) resolvers.delete(resolvers.keys().next().value as string);
   return resolver;
-}
-
-/** JSON with object members in sorted order, so two copies of one key set read the same. */
-function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, member: unknown) =>
-    member && typeof member === 'object' && !Array.isArray(member)
-      ? Object.fromEntries(Object.entries(member as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : member,
-  );
 }
