@@ -14,6 +14,7 @@ import { PayloadDiagnostics } from './diagnostics';
 import { PayloadHoverProvider } from './hovers';
 import { modelForToken } from './inspect';
 import { TokenInspector } from './inspector';
+import { lintRuns } from './lint';
 import { log } from './log';
 import { management } from './management';
 import type { InspectorModel, InspectorState } from './model/inspector-protocol';
@@ -47,6 +48,8 @@ export interface AgbacApi {
   lastError(): ShownError | undefined;
   /** The embedded sandbox's state. */
   sandbox(): SandboxState | undefined;
+  /** How many times a whole document was linted (diagnostics, hovers and code actions share one result per version). */
+  lintRuns(): number;
 }
 
 let sandboxController: SandboxController | undefined;
@@ -151,6 +154,7 @@ export function activate(context: vscode.ExtensionContext): AgbacApi {
     statusBarText: () => statusBar.text,
     lastError: () => lastShownError(),
     sandbox: () => state.sandbox,
+    lintRuns,
   };
 }
 
