@@ -94,6 +94,9 @@ async function authenticateAssertion(form: ReadonlyMap<string, string>, context:
   const parsed = parseJwt(token);
   if (!parsed.ok) throw invalidClient(SANDBOX_TEXT.assertionMalformed);
   const { header, payload } = parsed.jwt;
+  // The sandbox implements no JWS extension: an assertion that asks for one (b64 among them) is
+  // not one it can read the way its signer meant.
+  if (header.crit !== undefined) throw invalidClient(SANDBOX_TEXT.assertionMalformed);
 
   const alg = typeof header.alg === 'string' ? header.alg : '';
   const method = authMethodForAlgorithm(alg);
