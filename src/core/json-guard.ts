@@ -97,10 +97,20 @@ export function parsedShapeProblem(text: string, value: unknown, maxDepth = MAX_
     if (!Array.isArray(item)) members += children.length;
     for (const child of children) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
   }
-  let colons = 0;
-  for (const _match of text.matchAll(MEMBER_END)) colons++;
-  return colons === members ? undefined : jsonShapeProblem(text, { maxDepth, duplicates: true });
+  return memberEnds(text) === members ? undefined : jsonShapeProblem(text, { maxDepth, duplicates: true });
 }
 
-/** The end of a member name: a quote, maybe white space, a colon. */
-const MEMBER_END = /"\s*:/g;
+/** How many times a quote, maybe white space, and a colon follow each other (the end of a member name). */
+function memberEnds(text: string): number {
+  let count = 0;
+  for (let colon = text.indexOf(':'); colon >= 0; colon = text.indexOf(':', colon + 1)) {
+    let before = colon - 1;
+    while (before >= 0 && isJsonSpace(text.charCodeAt(before))) before--;
+    if (before >= 0 && text.charCodeAt(before) === 34) count++;
+  }
+  return count;
+}
+
+function isJsonSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13;
+}
