@@ -21,28 +21,31 @@ export interface Row {
   readonly note?: string;
 }
 
-/** The median of `fn`'s time in milliseconds, over about `budgetMs` of runs (at least `minRuns`). */
-export function medianMs(fn: () => unknown, budgetMs = QUICK ? 60 : 1500, minRuns = QUICK ? 3 : 20): number {
-  for (let i = 0; i < (QUICK ? 1 : 5); i++) fn();
+/**
+ * The median of `fn`'s time in milliseconds, over about `budgetMs` of runs (at least `minRuns`).
+ * Each sample times `batch` calls, so that operations of microseconds are not lost in the timer.
+ */
+export function medianMs(fn: () => unknown, budgetMs = QUICK ? 60 : 1500, minRuns = QUICK ? 3 : 20, batch = 1): number {
+  for (let i = 0; i < (QUICK ? 1 : 5) * batch; i++) fn();
   const samples: number[] = [];
   const deadline = performance.now() + budgetMs;
   while (performance.now() < deadline || samples.length < minRuns) {
     const start = performance.now();
-    fn();
-    samples.push(performance.now() - start);
+    for (let i = 0; i < batch; i++) fn();
+    samples.push((performance.now() - start) / batch);
   }
   return median(samples);
 }
 
-/** The median time of an async `fn`, run one at a time. */
-export async function medianMsAsync(fn: () => Promise<unknown>, budgetMs = QUICK ? 60 : 1500, minRuns = QUICK ? 3 : 20): Promise<number> {
-  for (let i = 0; i < (QUICK ? 1 : 5); i++) await fn();
+/** The median time of an async `fn`, run one at a time (`batch` calls per sample). */
+export async function medianMsAsync(fn: () => Promise<unknown>, budgetMs = QUICK ? 60 : 1500, minRuns = QUICK ? 3 : 20, batch = 1): Promise<number> {
+  for (let i = 0; i < (QUICK ? 1 : 5) * batch; i++) await fn();
   const samples: number[] = [];
   const deadline = performance.now() + budgetMs;
   while (performance.now() < deadline || samples.length < minRuns) {
     const start = performance.now();
-    await fn();
-    samples.push(performance.now() - start);
+    for (let i = 0; i < batch; i++) await fn();
+    samples.push((performance.now() - start) / batch);
   }
   return median(samples);
 }
