@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { defaultSeed, parseSeed, SeedError } from '../../../src/sandbox';
+import { DEFAULT_IDS, defaultSeed, parseSeed, SeedError } from '../../../src/sandbox';
 import { evaluateExpression } from '../../../src/sandbox/claims';
 import { FilterError, matchesFilter, parseFilter } from '../../../src/sandbox/filter';
 import type { AppRecord } from '../../../src/sandbox/model';
@@ -22,12 +22,19 @@ function seedProblems(document: unknown): readonly string[] {
 }
 
 describe('seeds', () => {
-  it('accepts the default seed: the guide org plus Bob', () => {
+  it('accepts the default seed: the guide org plus Bob, the sign-in app and token exchange', () => {
     const plan = parseSeed(defaultSeed());
     assert.deepEqual(plan.servers.map((server) => [server.id, server.fields.name, server.fields.audiences]), [
       ['aus123abc456', 'AGBAC-AS', ['https://api.example.com/finance']],
     ]);
-    assert.deepEqual(plan.apps.map((app) => [app.id, app.fields.authMethod, app.fields.grantTypes]), [['0oa123abc456xyz', 'client_secret_jwt', ['client_credentials']]]);
+    assert.deepEqual(plan.apps.map((app) => [app.id, app.fields.authMethod, app.fields.grantTypes]), [
+      [DEFAULT_IDS.clientId, 'client_secret_jwt', ['client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange']],
+      [DEFAULT_IDS.signInClientId, 'none', ['authorization_code', 'password']],
+    ]);
+    assert.deepEqual(plan.servers[0]?.policies.map((policy) => [policy.fields.name, policy.fields.clients, policy.rules.map((rule) => rule.fields.grantTypes)]), [
+      ['AGBAC-Policy', [DEFAULT_IDS.clientId], [['client_credentials'], ['urn:ietf:params:oauth:grant-type:token-exchange']]],
+      ['AGBAC Sign-In Policy', [DEFAULT_IDS.signInClientId], [['authorization_code', 'password']]],
+    ]);
     assert.deepEqual(plan.users.map((user) => [user.id, user.fields.profile.login, user.fields.status]), [
       ['00u123abc456xyz', 'alice@corp.example.com', 'ACTIVE'],
       ['00u456def789uvw', 'bob@corp.example.com', 'ACTIVE'],
