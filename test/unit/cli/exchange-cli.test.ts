@@ -163,3 +163,25 @@ describe('agbac token --flow token-exchange', () => {
     }
   });
 });
+
+describe('agbac doctor --act-via token-exchange', () => {
+  it("says what each path guarantees and exchanges Alice's real sign-in as the agent", async () => {
+    const subject = await signedIn();
+    const run = await agbac(
+      ['doctor', '--org-url', sandbox.orgUrl, '--api-token-env', 'API_TOKEN', '--auth-server', sandbox.authServerId, '--client-id', sandbox.clientId, '--client-secret-env', 'AGENT_SECRET',
+        '--audience', DEFAULT_IDS.audience, '--scope', 'finance.read', '--act-via', 'token-exchange', '--subject-token', '-'],
+      { env: { ...env(), API_TOKEN: sandbox.apiToken }, input: subject },
+    );
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /✓ How the human reaches the token: token exchange \(rule Allow Token Exchange\): it carries the human's own sign-in: their access token is the subject, so the agent cannot name anyone else/);
+    assert.match(run.stdout, /✓ Live token exchange: Bearer token/);
+    assert.match(run.stdout, new RegExp(`✓ The exchanged token names the person and the agent: Okta's on-behalf-of shape: the person ${DEFAULT_IDS.alice}, the agent ${sandbox.clientId}`));
+    assert.doesNotMatch(run.stdout + run.stderr, new RegExp(subject.slice(-20)), 'the subject token is never printed');
+  });
+
+  it('--subject-token without --act-via token-exchange is a usage error', async () => {
+    const run = await agbac(['doctor', '--org-url', sandbox.orgUrl, '--api-token-env', 'API_TOKEN', '--auth-server', sandbox.authServerId, '--client-id', sandbox.clientId, '--subject-token', 'x'], { env: { API_TOKEN: sandbox.apiToken } });
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /--subject-token goes with --act-via token-exchange/);
+  });
+});
