@@ -5,16 +5,16 @@
  *
  * Shape (every `id` is optional; Okta-style ids are generated when absent):
  * ```
- * { "authorizationServers": [{ "id", "name", "description", "audiences": [..], "status",
+ * { "authorizationServers": [{ "id", "name", "description", "audiences": [..], "status", "tokenExchange": { "shape": "okta" | "rfc8693" },
  *       "scopes": [{ "name", "displayName", "description", "default" }],
  *       "claims": [{ "name", "claimType", "valueType", "value", "status", "conditions": { "scopes": [] } }],
  *       "policies": [{ "name", "status", "priority", "conditions": { "clients": { "include": [client ids] } },
  *                      "rules": [{ "name", "conditions": { "grantTypes": { "include": [..] }, "scopes": { "include": ["*"] } },
  *                                  "actions": { "token": { "accessTokenLifetimeMinutes": 60 } } }] }] }],
  *   "apps": [{ "label", "credentials": { "oauthClient": { "client_id", "client_secret", "token_endpoint_auth_method" } },
- *              "settings": { "oauthClient": { "grant_types": [..], "application_type": "service", "jwks": { "keys": [..] } } },
+ *              "settings": { "oauthClient": { "grant_types": [..], "application_type": "service", "jwks": { "keys": [..] }, "redirect_uris": [..] } },
  *              "grantedScopes": ["okta.users.read", ..] }],   (the sandbox's convenience: Okta API scopes granted to the app)
- *   "users": [{ "id", "status", "profile": { "firstName", "lastName", "email", "login" } }],
+ *   "users": [{ "id", "status", "profile": { "firstName", "lastName", "email", "login" }, "credentials": { "password": { "value" } } }],
  *   "groups": [{ "id", "profile": { "name", "description" }, "members": [user ids or logins] }],
  *   "inlineHooks": [{ "id", "name", "type", "version", "status", "channel": { "type": "HTTP", "version", "config": { "uri", "headers", "authScheme" } } }] }
  * A rule names a token inline hook with `actions.token.inlineHook.id`.
