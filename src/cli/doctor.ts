@@ -2,11 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import { exportJWK, exportPKCS8, generateKeyPair, type JWK } from 'jose';
 import { writeFile } from 'node:fs/promises';
-import { connectionUrls } from '../core';
+import { connectionUrls, escapeControls } from '../core';
 import { NetworkError } from '../oauth';
-import { type Check, connectOrg, findUsers, ManagementError, type OrgApi, provision, runDoctor } from '../okta';
-import { type Command, CommandError, EXIT, formatOption, type Io, json, parse, readToken, secretFromEnv, UsageError } from './common';
-import { caOption, CONNECTION_HELP, CONNECTION_OPTIONS, connectionFromOptions, managementCredential, optionalSigningCredential, ORG_HELP, ORG_OPTIONS, requireOption, timeoutOption } from './okta-options';
+import { type Check, findUsers, ManagementError, type OrgApi, provision, runDoctor } from '../okta';
+import { type Command, CommandError, EXIT, formatOption, type Io, json, parse, progressOf, readToken, secretFromEnv, UsageError } from './common';
+import { caOption, CONNECTION_HELP, CONNECTION_OPTIONS, connectionFromOptions, connectOrgOption, optionalSigningCredential, ORG_HELP, ORG_OPTIONS, requireOption, timeoutOption } from './okta-options';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -30,12 +30,7 @@ function actViaOption<const T extends string>(values: Values, allowed: readonly 
 async function org(values: Values, io: Io): Promise<OrgApi> {
   // An OAuth service app asks for the hooks scope only when hooks are asked for, so orgs that do not use them need not grant it.
   const hooks = values['act-via'] === 'hook' || values['hook-url'] !== undefined ? ['okta.inlineHooks.manage'] : [];
-  return connectOrg({
-    orgUrl: requireOption(values, 'org-url'),
-    credential: await managementCredential(values, io, hooks),
-    ca: await caOption(values),
-    timeoutMs: timeoutOption(values),
-  });
+  return connectOrgOption(values, io, hooks);
 }
 
 /** Management and network failures are one line, exit 1. */
@@ -94,6 +89,7 @@ Exit status: 0 when every check passes, 1 otherwise, 2 usage error.`,
         ...(actVia ? { actVia } : {}),
         ...(hookUrl ? { hookUrl } : {}),
         ...(subjectToken ? { subjectToken } : {}),
+        progress: progressOf(io, 'doctor'),
       }),
     );
     const count = (status: Check['status']) => checks.filter((check) => check.status === status).length;
@@ -110,7 +106,9 @@ Exit status: 0 when every check passes, 1 otherwise, 2 usage error.`,
 
 function formatCheck(check: Check): string {
   const mark = { pass: '✓', fail: '✗', skip: '-' }[check.status];
-  const lines = [`  ${mark} ${check.title}: ${check.status === 'skip' ? `skipped (${check.detail})` : check.detail}`];
+  // Details carry names read from the org: one line each, whatever the org holds.
+  const detail = escapeControls(check.detail);
+  const lines = [`  ${mark} ${check.title}: ${check.status === 'skip' ? `skipped (${detail})` : detail}`];
   if (check.status === 'fail') {
     if (check.why) lines.push(`      why: ${check.why}`);
     if (check.fix) lines.push(`      fix: ${check.fix}`);
@@ -192,7 +190,7 @@ Exit status: 0 done (or planned), 1 failed, 2 usage error.`,
           ...(publicJwk ? { publicJwk } : {}),
           ...(actVia === 'hook' && hookUrl ? { actVia, hook: { url: hookUrl, ...(hookSecret ? { secret: hookSecret } : {}) } } : {}),
         },
-        { dryRun },
+        { dryRun, progress: progressOf(io, 'provision') },
       ),
     );
     const wroteKey = Boolean(keyOut && privatePem && !dryRun && result.changes.some((change) => change.target.startsWith('app')));
@@ -253,8 +251,8 @@ Exit status: 0 found, 1 not found or failed, 2 usage error.`,
     const format = formatOption(values.format, ['text', 'json'] as const);
     const users = await guarded(async () => findUsers(await org(values, io), login));
     if (format === 'json') io.out(json(users));
-    else if (users.length === 0) io.err(`no user has the login or email ${login}`);
-    else io.out(users.map((user) => `${user.id}  ${user.status}  ${user.login}${user.name ? `  ${user.name}` : ''}`).join('\n'));
+    else if (users.length === 0) io.err(`no user has the login or email ${escapeControls(login)}`);
+    else io.out(users.map((user) => escapeControls(`${user.id}  ${user.status}  ${user.login}${user.name ? `  ${user.name}` : ''}`)).join('\n'));
     return users.length ? EXIT.ok : EXIT.failed;
   },
 };

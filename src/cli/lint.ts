@@ -4,21 +4,24 @@ import { join, relative } from 'node:path';
 import {
   type DocumentKind,
   documentKindOf,
+  escapeControls,
   formatTextReport,
+  type LintResult,
   lintDocument,
   reportFindings,
   type ReportedFinding,
   summarize,
   toSarif,
+  unreadableFile,
 } from '../core';
 import { version } from '../../package.json';
 import {
   audienceStyleOption,
   authMethodOption,
   type Command,
-  CommandError,
   EXIT,
   formatOption,
+  InputFileError,
   intOption,
   json,
   nowOption,
@@ -89,11 +92,22 @@ Exit status: 0 no errors, 1 at least one error, 2 usage error.`,
 
     const files = await collectFiles(positionals);
     const reported: ReportedFinding[] = [];
+    // A file that cannot be read is one finding in its place; the others are still linted.
     for (const file of files) {
-      const text = await readInput(file, io);
-      const kind = (kindOption as DocumentKind | undefined) ?? documentKindOf(file);
-      const { findings } = lintDocument(text, { now, kind, assertion, token });
-      reported.push(...reportFindings(displayPath(file), findings));
+      let result: LintResult;
+      if ('unreadable' in file) {
+        result = unreadableFile(file.unreadable, profile);
+      } else {
+        try {
+          const text = await readInput(file.path, io);
+          const kind = (kindOption as DocumentKind | undefined) ?? documentKindOf(file.path);
+          result = lintDocument(text, { now, kind, assertion, token });
+        } catch (error) {
+          if (!(error instanceof InputFileError)) throw error;
+          result = unreadableFile(error.reason, profile);
+        }
+      }
+      reported.push(...reportFindings(displayPath(file.path), result.findings));
     }
 
     if (format === 'json') io.out(json(reported));
@@ -106,35 +120,49 @@ Exit status: 0 no errors, 1 at least one error, 2 usage error.`,
   },
 };
 
-async function collectFiles(inputs: string[]): Promise<string[]> {
-  const files: string[] = [];
+/** A file to lint, or a path that cannot be (a missing input, a folder that cannot be listed). */
+type Input = { readonly path: string } | { readonly path: string; readonly unreadable: string };
+
+async function collectFiles(inputs: string[]): Promise<Input[]> {
+  const files: Input[] = [];
   for (const input of inputs) {
     if (input === '-') {
-      files.push(input);
+      files.push({ path: input });
       continue;
     }
     const info = await stat(input).catch(() => undefined);
-    if (!info) throw new CommandError(`cannot read ${input}: no such file or folder`);
-    if (info.isDirectory()) files.push(...(await walk(input)));
-    else files.push(input);
+    if (!info) files.push({ path: input, unreadable: 'no such file or folder' });
+    else if (info.isDirectory()) files.push(...(await walk(input)));
+    else files.push({ path: input });
   }
   return files;
 }
 
-async function walk(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { withFileTypes: true });
-  const found: string[] = [];
+/**
+ * The files to lint under a folder, in name order. Symbolic links are not followed (no loops);
+ * FIFOs, devices and sockets are skipped; a folder that cannot be listed is reported, not fatal.
+ */
+async function walk(folder: string): Promise<Input[]> {
+  let entries;
+  try {
+    entries = await readdir(folder, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return [{ path: folder, unreadable: `a folder that cannot be listed (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? 'unknown error')})` }];
+  }
+  const found: Input[] = [];
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const path = join(folder, entry.name);
     if (entry.isDirectory()) found.push(...(await walk(path)));
-    else if (entry.isFile() && EXTENSIONS.some((extension) => entry.name.toLowerCase().endsWith(extension))) found.push(path);
+    else if (entry.isFile() && EXTENSIONS.some((extension) => entry.name.toLowerCase().endsWith(extension))) found.push({ path });
   }
   return found;
 }
 
+/** The path as the report shows it: relative when below the working folder, control characters escaped. */
 function displayPath(file: string): string {
   if (file === '-') return '<stdin>';
   const shown = relative(process.cwd(), file);
-  return shown.startsWith('..') ? file : shown;
+  return escapeControls(shown.startsWith('..') ? file : shown);
 }

@@ -1,6 +1,7 @@
 /** The `agbac` command line: dispatch, help, and one-line errors with stable exit codes. */
 import { version } from '../../package.json';
 import { AgbacError, messageOf } from '../core/errors';
+import { escapeControls } from '../core/text';
 import { type Command, EXIT, type Io, UsageError } from './common';
 
 /**
@@ -40,8 +41,19 @@ Commands:
 ${COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n')}`;
 }
 
-/** Runs one command line and returns the exit status; prints errors as one line, never a stack. */
-export async function main(argv: readonly string[], io: Io): Promise<number> {
+/**
+ * Runs one command line and returns the exit status; prints errors as one line, never a stack.
+ * Everything printed passes one filter: control characters from tokens, files and servers are
+ * escaped (line breaks stay in output, never in an error line), so nothing read can move the
+ * cursor, rewrite a line or reorder text on a terminal.
+ */
+export async function main(argv: readonly string[], raw: Io): Promise<number> {
+  const io: Io = {
+    ...raw,
+    out: (text) => raw.out(escapeControls(text, { keepNewlines: true })),
+    err: (text) => raw.err(escapeControls(text, { keepNewlines: true })),
+    ...(raw.progress ? { progress: (text: string) => raw.progress?.(escapeControls(text)) } : {}),
+  };
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(overview());
@@ -53,7 +65,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
   const entry = COMMANDS.find((candidate) => candidate.name === name);
   if (!entry) {
-    io.err(`agbac: unknown command "${name}"; agbac --help lists the commands`);
+    io.err(`agbac: unknown command "${escapeControls(name)}"; agbac --help lists the commands`);
     return EXIT.usage;
   }
   const command = await entry.load();
@@ -65,10 +77,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return await command.run(args, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`agbac ${entry.name}: ${error.message} (agbac ${entry.name} --help)`);
+      io.err(`agbac ${entry.name}: ${escapeControls(error.message)} (agbac ${entry.name} --help)`);
       return EXIT.usage;
     }
-    io.err(`agbac ${entry.name}: ${error instanceof AgbacError ? error.message : `unexpected error: ${messageOf(error)}`}`);
+    io.err(`agbac ${entry.name}: ${escapeControls(error instanceof AgbacError ? error.message : `unexpected error: ${messageOf(error)}`)}`);
     if (io.env.AGBAC_DEBUG && error instanceof Error && error.stack) io.err(error.stack);
     return EXIT.failed;
   }

@@ -1,8 +1,7 @@
 /** The flags the Okta commands share: the org, the Management API credential, the connection. */
-import { readFile } from 'node:fs/promises';
-import { type Connection, type Human, readConnection, type SigningCredential } from '../core';
-import { type ManagementCredential, MANAGEMENT_SCOPES } from '../okta';
-import { audienceStyleOption, CommandError, type Io, UsageError } from './common';
+import { type Connection, type Human, normalizeOrgUrl, readConnection, type SigningCredential, UrlError } from '../core';
+import { connectOrg, type ManagementCredential, MANAGEMENT_SCOPES, type OrgApi } from '../okta';
+import { audienceStyleOption, CommandError, type Io, readTextFile, secretFromEnv, UsageError } from './common';
 import { signingCredential } from './keys';
 import { resolveSecret, SecretError, type SecretReference } from './secrets';
 
@@ -61,16 +60,34 @@ export function requireOption(values: Values, name: string): string {
   return value;
 }
 
+/**
+ * The org the options name, connected: `--org-url` and the Management credential. A URL the
+ * toolkit refuses (plain http off loopback, not a URL) is a usage error: it was typed wrongly.
+ */
+export async function connectOrgOption(values: Values, io: Io, extraScopes: readonly string[] = []): Promise<OrgApi> {
+  const orgUrl = requireOption(values, 'org-url');
+  try {
+    normalizeOrgUrl(orgUrl);
+  } catch (error) {
+    if (error instanceof UrlError) throw new UsageError(`--org-url: ${error.message}`);
+    throw error;
+  }
+  return connectOrg({ orgUrl, credential: await managementCredential(values, io, extraScopes), ca: await caOption(values), timeoutMs: timeoutOption(values) });
+}
+
 /** The Management API credential; `extraScopes` are requested too in OAuth (private key) mode. */
 export async function managementCredential(values: Values, io: Io, extraScopes: readonly string[] = []): Promise<ManagementCredential> {
   const tokenEnv = text(values, 'api-token-env');
   const clientId = text(values, 'mgmt-client-id');
   if (tokenEnv && clientId) throw new UsageError('give either --api-token-env or --mgmt-client-id/--mgmt-key, not both');
-  if (tokenEnv) return { kind: 'api-token', token: await secret({ source: 'env', variable: tokenEnv }, io) };
+  if (tokenEnv) return { kind: 'api-token', token: secretFromEnv(tokenEnv, io, 'api-token') };
   if (clientId) {
     const keyFile = requireOption(values, 'mgmt-key');
     const keyId = text(values, 'mgmt-kid');
-    return { kind: 'private-key', clientId, privateKey: await secret({ source: 'file', path: keyFile }, io), scopes: [...MANAGEMENT_SCOPES, ...extraScopes], ...(keyId ? { keyId } : {}) };
+    const privateKey = await secret({ source: 'file', path: keyFile }, io);
+    // The SDK's own message for anything else is "Key type undefined is not supported".
+    if (!privateKey.startsWith('-----BEGIN') && !privateKey.startsWith('{')) throw new CommandError('--mgmt-key: the file is neither a PEM private key nor a JWK');
+    return { kind: 'private-key', clientId, privateKey, scopes: [...MANAGEMENT_SCOPES, ...extraScopes], ...(keyId ? { keyId } : {}) };
   }
   throw new UsageError('give a Management API credential: --api-token-env VAR (or --mgmt-client-id and --mgmt-key)');
 }
@@ -119,11 +136,7 @@ export async function optionalSigningCredential(values: Values, io: Io): Promise
 export async function caOption(values: Values): Promise<string | undefined> {
   const file = text(values, 'ca');
   if (!file) return undefined;
-  try {
-    return await readFile(file, 'utf8');
-  } catch {
-    throw new CommandError(`cannot read the CA file ${file}`);
-  }
+  return readTextFile(file);
 }
 
 export function timeoutOption(values: Values): number | undefined {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isLoopbackHost, messageOf } from '../core';
 import { DEFAULT_IDS, type Sandbox, SandboxError, startSandbox } from '../sandbox';
-import { type Command, CommandError, EXIT, intOption, parse, readInput, UsageError } from './common';
+import { type Command, CommandError, EXIT, InputFileError, intOption, type Io, parse, readInput, readTextFile, secretFromEnv, UsageError } from './common';
 import { untilSignal } from './signals';
 
 export const sandboxCommand: Command = {
@@ -18,8 +18,12 @@ development password of the seeded people.
 Options:
   --host HOST                 interface to listen on (default 127.0.0.1)
   --port N                    port (default 0: a free port; the printed URLs carry the real one)
-  --client-secret S           the agent app's client secret (default: 64 random characters)
-  --api-token T               the Management API token, sent as "Authorization: SSWS T" (default: random)
+  --client-secret-env VAR     the agent app's client secret is in environment variable VAR
+  --client-secret-file FILE   or in FILE (default: 64 random characters, printed)
+  --api-token-env VAR         the Management API token ("Authorization: SSWS <token>") is in VAR
+  --api-token-file FILE       or in FILE (default: 42 random characters, printed)
+                              Secrets are never taken on the command line, where ps and the shell's
+                              history would keep them; given ones are not printed.
   --accept-issuer-audience    also accept the issuer URL as a client assertion's aud (the guide's
                               convention; real Okta accepts only the token endpoint)
   --tls                       serve HTTPS with a new local CA
@@ -31,14 +35,26 @@ Exit status: 0 after Ctrl+C (or SIGTERM), 1 when it cannot start, 2 usage error.
     const { values, positionals } = parse(args, {
       host: { type: 'string' },
       port: { type: 'string' },
+      // Declared only to refuse them with a reason: a secret on the command line leaks.
       'client-secret': { type: 'string' },
       'api-token': { type: 'string' },
+      'client-secret-env': { type: 'string' },
+      'client-secret-file': { type: 'string' },
+      'api-token-env': { type: 'string' },
+      'api-token-file': { type: 'string' },
       'accept-issuer-audience': { type: 'boolean' },
       tls: { type: 'boolean' },
       'tls-dir': { type: 'string' },
       seed: { type: 'string' },
     });
-    if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    if (positionals.length) throw new UsageError('unexpected argument (the sandbox takes options only)');
+    for (const name of ['client-secret', 'api-token'] as const) {
+      if (values[name] !== undefined) {
+        throw new UsageError(`--${name} no longer takes the secret on the command line (ps and shell history keep it); use --${name}-env VAR or --${name}-file FILE`);
+      }
+    }
+    const clientSecret = await givenSecret(values, 'client-secret', io);
+    const apiToken = await givenSecret(values, 'api-token', io);
     if (values['tls-dir'] !== undefined && !values.tls) throw new UsageError('--tls-dir goes with --tls');
     const host = values.host ?? '127.0.0.1';
     const port = intOption('port', values.port, { min: 0, max: 65535 }) ?? 0;
@@ -55,8 +71,8 @@ Exit status: 0 after Ctrl+C (or SIGTERM), 1 when it cannot start, 2 usage error.
       sandbox = await startSandbox({
         host,
         port,
-        ...(values['client-secret'] !== undefined ? { clientSecret: values['client-secret'] } : {}),
-        ...(values['api-token'] !== undefined ? { apiToken: values['api-token'] } : {}),
+        ...(clientSecret !== undefined ? { clientSecret } : {}),
+        ...(apiToken !== undefined ? { apiToken } : {}),
         acceptIssuerAudience: values['accept-issuer-audience'] ?? false,
         ...(tlsDir !== undefined ? { tls: { dir: tlsDir } } : {}),
         ...(seed !== undefined ? { seed } : {}),
@@ -71,7 +87,12 @@ Exit status: 0 after Ctrl+C (or SIGTERM), 1 when it cannot start, 2 usage error.
       throw error;
     }
     started = true;
-    io.out(describe(sandbox, { defaultSeed: seed === undefined, acceptIssuerAudience: values['accept-issuer-audience'] ?? false }));
+    io.out(describe(sandbox, {
+      defaultSeed: seed === undefined,
+      acceptIssuerAudience: values['accept-issuer-audience'] ?? false,
+      secretGiven: clientSecret !== undefined,
+      tokenGiven: apiToken !== undefined,
+    }));
     if (!isLoopbackHost(host)) io.err(`sandbox: warning: listening on ${host}, not loopback; anyone who can reach it can mint tokens with the printed credentials`);
     await signal.received;
     io.err('sandbox: stopping');
@@ -88,8 +109,30 @@ function parseSeedFile(name: string, text: string): unknown {
   }
 }
 
-/** What the user needs, one `Label: value` per line (scripts can read it). */
-function describe(sandbox: Sandbox, options: { defaultSeed: boolean; acceptIssuerAudience: boolean }): string {
+type Values = Record<string, string | boolean | undefined>;
+
+/** A secret given by `--X-env` or `--X-file` (not both), or undefined for a generated one. */
+async function givenSecret(values: Values, name: 'client-secret' | 'api-token', io: Io): Promise<string | undefined> {
+  const variable = values[`${name}-env`];
+  const file = values[`${name}-file`];
+  if (typeof variable === 'string' && typeof file === 'string') throw new UsageError(`give --${name}-env or --${name}-file, not both`);
+  if (typeof variable === 'string') return secretFromEnv(variable, io, name);
+  if (typeof file !== 'string') return undefined;
+  try {
+    const value = (await readTextFile(file)).trim();
+    if (!value) throw new CommandError(`--${name}-file: the file is empty`);
+    return value;
+  } catch (error) {
+    if (error instanceof InputFileError) throw new CommandError(`--${name}-file: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
+/**
+ * What the user needs, one `Label: value` per line (scripts can read it). A generated secret is
+ * printed (there is no other way to learn it); one the user gave is not repeated.
+ */
+function describe(sandbox: Sandbox, options: { defaultSeed: boolean; acceptIssuerAudience: boolean; secretGiven: boolean; tokenGiven: boolean }): string {
   const rows: [string, string][] = [
     ['Org URL', sandbox.orgUrl],
     ['Issuer', sandbox.issuer],
@@ -97,8 +140,8 @@ function describe(sandbox: Sandbox, options: { defaultSeed: boolean; acceptIssue
     ['JWKS URL', sandbox.jwksUri],
     ['Metadata', sandbox.metadataUrl],
     ['Client id', sandbox.clientId],
-    ['Client secret', sandbox.clientSecret],
-    ['Management API token', sandbox.apiToken],
+    ['Client secret', options.secretGiven ? '(the one given)' : sandbox.clientSecret],
+    ['Management API token', options.tokenGiven ? '(the one given)' : sandbox.apiToken],
     ['Org token endpoint', sandbox.orgTokenEndpoint],
   ];
   if (sandbox.caFile) rows.push(['CA file', sandbox.caFile]);

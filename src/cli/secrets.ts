@@ -1,6 +1,6 @@
 /** Secrets for the CLI: read from an environment variable or a file at the moment of use, never from the command line. */
-import { readFile } from 'node:fs/promises';
-import { AgbacError } from '../core';
+import { InputFileError, readTextFile } from './common';
+import { AgbacError, escapeControls } from '../core';
 
 /** Where a secret lives. */
 export type SecretReference = { readonly source: 'env'; readonly variable: string } | { readonly source: 'file'; readonly path: string };
@@ -14,17 +14,18 @@ export class SecretError extends AgbacError {
 /** The secret a reference points at. */
 export async function resolveSecret(reference: SecretReference, env: NodeJS.ProcessEnv): Promise<string> {
   if (reference.source === 'env') {
+    // The name is not repeated: a secret typed where the name belongs must not be printed.
     const value = env[reference.variable];
-    if (!value) throw new SecretError(`the environment variable ${reference.variable} is not set or empty`);
+    if (!value) throw new SecretError('an environment variable given for a secret is not set or empty');
     return value;
   }
   let value: string;
   try {
-    value = (await readFile(reference.path, 'utf8')).trim();
+    value = (await readTextFile(reference.path)).trim();
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new SecretError(`cannot read ${reference.path}: ${code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')}`);
+    if (error instanceof InputFileError) throw new SecretError(error.message, { cause: error });
+    throw error;
   }
-  if (!value) throw new SecretError(`${reference.path} is empty`);
+  if (!value) throw new SecretError(`${escapeControls(reference.path)} is empty`);
   return value;
 }

@@ -2,7 +2,7 @@
 import { decodeJwt, type Human, issuerFromTokenEndpoint, UrlError } from '../core';
 import { NetworkError, requestToken, ResponseError, TokenError } from '../oauth';
 import { actAssertionParameters, tokenErrorHint } from '../okta';
-import { audienceStyleOption, type Command, CommandError, EXIT, formatOption, json, parse, readToken, UsageError } from './common';
+import { audienceStyleOption, type Command, CommandError, EXIT, formatOption, json, parse, progressOf, readToken, UsageError } from './common';
 import { signingCredential } from './keys';
 import { caOption, CONNECTION_OPTIONS, timeoutOption } from './okta-options';
 
@@ -76,6 +76,7 @@ Exit status: 0 token issued, 1 refused or unreachable (the reason and the fix on
     const subjectToken = exchange ? await readToken(values['subject-token'] ?? '', io) : undefined;
     if (exchange && !subjectToken) throw new UsageError('--subject-token is empty');
 
+    const progress = progressOf(io, 'token');
     try {
       const credential = await signingCredential({ secretEnv: values['client-secret-env'], key: values.key, kid: values.kid, secretFlag: 'client-secret' }, io);
       const result = await requestToken({
@@ -96,6 +97,7 @@ Exit status: 0 token issued, 1 refused or unreachable (the reason and the fix on
         timeoutMs: timeoutOption(values),
         clock: io.now,
         hint: tokenErrorHint,
+        onRetry: (retry) => progress(`${retry.reason}; attempt ${retry.attempt} in ${(retry.delayMs / 1000).toFixed(1)} s`),
       });
       if (!human && !exchange) io.err('note: no --act-sub was given, so the token carries no human (act); AGBAC resource servers will deny it');
       if (format === 'json') {

@@ -23,7 +23,7 @@ export class AgbacError extends Error {
 }
 
 /** Which step of JWT decoding failed. */
-export type JwtDecodeFailure = 'not-a-string' | 'segment-count' | 'base64url' | 'utf8' | 'json' | 'not-object';
+export type JwtDecodeFailure = 'not-a-string' | 'segment-count' | 'base64url' | 'utf8' | 'json' | 'not-object' | 'duplicate-member' | 'too-deep';
 
 const JWT_DECODE_CODES = {
   'not-a-string': 'ERR_JWT_NOT_A_STRING',
@@ -32,6 +32,8 @@ const JWT_DECODE_CODES = {
   utf8: 'ERR_JWT_UTF8',
   json: 'ERR_JWT_JSON',
   'not-object': 'ERR_JWT_NOT_OBJECT',
+  'duplicate-member': 'ERR_JWT_DUPLICATE_MEMBER',
+  'too-deep': 'ERR_JWT_TOO_DEEP',
 } as const satisfies Record<JwtDecodeFailure, string>;
 
 /** A compact JWT could not be decoded. `position` is a 0-based offset into the token text. */

@@ -4,6 +4,7 @@
  */
 export * from './errors';
 export * from './jwt';
+export * from './json-guard';
 export * from './time';
 export * from './urls';
 export * from './text';

@@ -9,6 +9,7 @@ import { buildAssertion } from './assertion';
 import type { Connection } from './connection';
 import { connectionUrls } from './connection';
 import { InputError, KeyError } from './errors';
+import { jsonShapeProblem, MAX_JSON_DEPTH } from './json-guard';
 import type { DocumentKind } from './lint';
 import { ASSERTION_LIMITS } from './profiles';
 import { isRecord, type JsonRecord } from './rules/finding';
@@ -27,6 +28,12 @@ export function documentKindOf(fileName: string): DocumentKind {
  * syntax error's line and column.
  */
 export function parsePayloadText(text: string, what: string): JsonRecord {
+  // jsonc-parser recurses per level: nesting is bounded before it reads.
+  const deep = jsonShapeProblem(text);
+  if (deep) {
+    const at = new LineIndex(text).positionAt(deep.offset);
+    throw new InputError(`${what} nests JSON deeper than ${MAX_JSON_DEPTH} levels (at line ${at.line + 1}, column ${at.character + 1}); an assertion payload is one flat object`);
+  }
   const errors: ParseError[] = [];
   const value: unknown = parseJsonc(text, errors, { allowTrailingComma: true });
   const first = errors[0];

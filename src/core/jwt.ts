@@ -2,10 +2,18 @@
  * Decoding compact JWS/JWT text without verifying it, step by step, so that each failure says
  * exactly what is wrong and where (segment count, a bad base64url character at offset N, invalid
  * UTF-8 or JSON, a header or payload that is not an object).
+ *
+ * Two things `JSON.parse` lets through are refused here, because a token must read the same to
+ * every party: a member name that appears twice in the header or the payload (RFC 7515 §4 and
+ * RFC 7519 §4 let a parser either refuse it or keep the last one; a verifier that keeps one while
+ * another component keeps the other sees a different token), and nesting deeper than
+ * {@link MAX_JSON_DEPTH}.
  */
 import { base64url } from 'jose';
 import { parse as parseJsonc, type ParseError, printParseErrorCode } from 'jsonc-parser';
 import { JwtDecodeError } from './errors';
+import { jsonShapeProblem, MAX_JSON_DEPTH } from './json-guard';
+import { quote } from './rules/finding';
 
 /** One of the three dot-separated parts of a compact JWT, with its place in the token text. */
 export interface JwtSegment {
@@ -123,11 +131,24 @@ function decodeJsonSegment(segment: JwtSegment, name: 'header' | 'payload'): Jso
   try {
     value = JSON.parse(text);
   } catch (cause) {
-    throw new JwtDecodeError('json', `${name}: decoded text is not JSON (${describeJsonError(text)})`, {
-      segment: name,
-      position: segment.start,
-      cause,
-    });
+    // The syntax error is described by a recursive parser, so deep nesting is named first.
+    const deep = jsonShapeProblem(text);
+    throw deep
+      ? tooDeep(segment, name)
+      : new JwtDecodeError('json', `${name}: decoded text is not JSON (${describeJsonError(text)})`, {
+          segment: name,
+          position: segment.start,
+          cause,
+        });
+  }
+  const problem = jsonShapeProblem(text, { duplicates: true });
+  if (problem?.kind === 'too-deep') throw tooDeep(segment, name);
+  if (problem?.kind === 'duplicate-member') {
+    throw new JwtDecodeError(
+      'duplicate-member',
+      `${name}: the member ${quote(problem.name)} appears more than once; readers disagree on which one counts, so the token is refused`,
+      { segment: name, position: segment.start },
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
@@ -137,6 +158,10 @@ function decodeJsonSegment(segment: JwtSegment, name: 'header' | 'payload'): Jso
     });
   }
   return value as JsonObject;
+}
+
+function tooDeep(segment: JwtSegment, name: 'header' | 'payload'): JwtDecodeError {
+  return new JwtDecodeError('too-deep', `${name}: JSON nested deeper than ${MAX_JSON_DEPTH} levels`, { segment: name, position: segment.start });
 }
 
 /** Names the first JSON syntax error and its offset in the decoded text. */

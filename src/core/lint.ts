@@ -6,12 +6,14 @@
  * that looks up only the paths the findings need, so a 1 MB file costs a few parses, not a tree.
  */
 import { parse as parseJsonc, type ParseError, printParseErrorCode } from 'jsonc-parser';
+import { jsonShapeProblem, MAX_JSON_DEPTH } from './json-guard';
 import { type DecodedJwt, looksLikeJwt, parseJwt } from './jwt';
 import { JsonLocator } from './locate';
 import { type AssertionExpectations, checkAssertionHeader, checkAssertionPayload } from './rules/assertion';
 import { ruleFor } from './rules/catalogue';
 import { type Finding, FindingList, isRecord, type JsonPath } from './rules/finding';
 import { checkTokenClaims, type TokenExpectations } from './rules/token';
+import type { ProfileName } from './profiles';
 import { LineIndex, type Position, type TextRange } from './text';
 
 export type PayloadKind = 'assertion' | 'token';
@@ -85,16 +87,30 @@ export function lintDocument(text: string, options: LintOptions): LintResult {
     return { sites: [site], findings };
   }
 
-  const parsed = parseJsonText(text);
-  if ('error' in parsed) {
+  const fileFinding = (code: 'AGBAC000' | 'AGBAC092', params: Record<string, string | number>, range: TextRange): LintResult => {
     const list = new FindingList(options.assertion?.profile ?? 'okta-guide');
+    list.add(code, [], params);
+    const located = place(range);
+    return { sites: [], findings: list.items.map((finding) => ({ ...finding, documentPath: [], range: located, site: undefined, relatedLocations: [] })) };
+  };
+  const tooDeep = (): LintResult => {
+    const offset = jsonShapeProblem(text)?.offset ?? 0;
+    return fileFinding('AGBAC092', { limit: MAX_JSON_DEPTH, line: lines.positionAt(offset).line + 1 }, { offset, length: Math.min(1, text.length - offset) });
+  };
+
+  const parsed = parseJsonText(text);
+  if ('tooDeep' in parsed) return tooDeep();
+  if ('error' in parsed) {
     const at = lines.positionAt(parsed.error.offset);
-    list.add('AGBAC000', [], { detail: `${printParseErrorCode(parsed.error.error)} at line ${at.line + 1}, column ${at.character + 1}` });
-    const range = place({ offset: parsed.error.offset, length: Math.max(parsed.error.length, 1) });
-    return { sites: [], findings: list.items.map((finding) => ({ ...finding, documentPath: [], range, site: undefined, relatedLocations: [] })) };
+    const detail = `${printParseErrorCode(parsed.error.error)} at line ${at.line + 1}, column ${at.character + 1}`;
+    // At the end of the text there is no character to mark: the range stays inside the text.
+    const length = Math.min(Math.max(parsed.error.length, 1), text.length - parsed.error.offset);
+    return fileFinding('AGBAC000', { detail }, { offset: parsed.error.offset, length: Math.max(length, 0) });
   }
 
   const unplaced = findSites(parsed.value, options);
+  // Too deep for the recursive readers that place findings: refused as a whole.
+  if (unplaced === undefined) return tooDeep();
   const expectations = expectationsOf(options);
   const checked = unplaced.map((site) => ({ site, findings: checkSite(site, expectations) }));
   const locator = new JsonLocator(text, wantedPaths(checked));
@@ -110,11 +126,15 @@ export function lintDocument(text: string, options: LintOptions): LintResult {
   return { sites, findings: findings.sort((a, b) => a.range.offset - b.range.offset) };
 }
 
-/** Strict JSON first (fast); JSONC (comments, trailing commas) when that fails. */
-function parseJsonText(text: string): { value: unknown } | { error: ParseError } {
+/**
+ * Strict JSON first (fast, and it keeps no stack of its own); JSONC (comments, trailing commas)
+ * when that fails, after the nesting is found bounded (jsonc-parser recurses).
+ */
+function parseJsonText(text: string): { value: unknown } | { error: ParseError } | { tooDeep: true } {
   try {
     return { value: text.trim() === '' ? undefined : JSON.parse(text) };
   } catch {
+    if (jsonShapeProblem(text)) return { tooDeep: true };
     const errors: ParseError[] = [];
     const value: unknown = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
     const first = errors[0];
@@ -122,8 +142,11 @@ function parseJsonText(text: string): { value: unknown } | { error: ParseError }
   }
 }
 
-/** Payload objects at the root or in a root array, and JWT strings anywhere. */
-function findSites(root: unknown, options: LintOptions): UnplacedSite[] {
+/** Thrown inside the walk when the value nests deeper than {@link MAX_JSON_DEPTH}; caught in findSites. */
+class TooDeep extends Error {}
+
+/** Payload objects at the root or in a root array, and JWT strings anywhere; undefined when the value nests too deep. */
+function findSites(root: unknown, options: LintOptions): UnplacedSite[] | undefined {
   const kind = options.kind ?? 'auto';
   const sites: UnplacedSite[] = [];
   const addObject = (payload: unknown, path: JsonPath): void => {
@@ -137,33 +160,55 @@ function findSites(root: unknown, options: LintOptions): UnplacedSite[] {
   } else if (root !== undefined && (typeof root !== 'string' || kind !== 'auto')) {
     addObject(root, []);
   }
-  walkStrings(root, [], (value, path) => {
-    // A string that starts like a JWT header and has a dot is linted as one, so that a damaged
-    // token is reported rather than ignored.
-    if (!/^eyJ\S*\.\S*$/.test(value)) return;
-    const site = jwtSite(value, [...path], options);
-    if (site) sites.push(site);
-  });
+  try {
+    walkStrings(root, [], (value, path) => {
+      // A string that starts like a JWT header and has a dot is linted as one, so that a damaged
+      // token is reported rather than ignored.
+      if (!/^eyJ\S*\.\S*$/.test(value)) return;
+      const site = jwtSite(value, [...path], options);
+      if (site) sites.push(site);
+    });
+  } catch (error) {
+    if (error instanceof TooDeep) return undefined;
+    throw error;
+  }
   return sites;
 }
 
-/** Visits every string in a JSON value; `path` is reused, so copy it to keep it. */
+/**
+ * Visits every string in a JSON value; `path` is reused, so copy it to keep it. Its recursion is
+ * bounded: a container deeper than {@link MAX_JSON_DEPTH} throws {@link TooDeep}.
+ */
 function walkStrings(value: unknown, path: (string | number)[], visit: (value: string, path: JsonPath) => void): void {
   if (typeof value === 'string') {
     visit(value, path);
   } else if (Array.isArray(value)) {
+    if (path.length >= MAX_JSON_DEPTH) throw new TooDeep();
     value.forEach((item: unknown, index) => {
       path.push(index);
       walkStrings(item, path, visit);
       path.pop();
     });
   } else if (isRecord(value)) {
+    if (path.length >= MAX_JSON_DEPTH) throw new TooDeep();
     for (const key of Object.keys(value)) {
       path.push(key);
       walkStrings(value[key], path, visit);
       path.pop();
     }
   }
+}
+
+/**
+ * The lint result of a file that could not be read (AGBAC091), so that a run over many files
+ * reports it in its place and goes on with the others.
+ */
+export function unreadableFile(reason: string, profile: ProfileName = 'okta-guide'): LintResult {
+  const list = new FindingList(profile);
+  list.add('AGBAC091', [], { reason });
+  const start = { line: 0, character: 0 };
+  const range: LocatedRange = { offset: 0, length: 0, start, end: start };
+  return { sites: [], findings: list.items.map((finding) => ({ ...finding, documentPath: [], range, site: undefined, relatedLocations: [] })) };
 }
 
 function jwtSite(token: string, path: JsonPath, options: LintOptions): UnplacedSite | undefined {

@@ -63,3 +63,25 @@ export function findJwts(text: string): JwtOccurrence[] {
   }
   return found;
 }
+
+/**
+ * Characters that must not reach a terminal, a log line or a one-line message as they are: C0 and
+ * C1 controls and DEL (ESC and CSI start sequences that move the cursor or rewrite a line; CR
+ * returns to its start), the line and paragraph separators, bidirectional overrides and isolates
+ * (they reorder what is shown, "Trojan Source"), and lone surrogates.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const SHORT_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Text from a token, a file or a server made safe to print: every character listed above becomes
+ * a visible escape (`\n`, `\u001b`, `\u202e`). With `keepNewlines`, line breaks stay (for output
+ * that is several lines by design); values placed inside one line never keep them.
+ */
+export function escapeControls(text: string, options: { keepNewlines?: boolean } = {}): string {
+  return text.replace(UNSAFE, (char) => {
+    if (char === '\n' && options.keepNewlines) return char;
+    return SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}

@@ -12,7 +12,7 @@ import {
   type JWK,
   type JWTVerifyGetKey,
 } from 'jose';
-import { auditEvent, type AuditEvent, decide, type Decision } from './decision';
+import { auditEvent, type AuditEvent, type Checks, checksOf, decide, type Decision } from './decision';
 import { KeyError, messageOf } from './errors';
 import { cachedResolver } from './key-cache';
 import { type JsonObject, parseJwt } from './jwt';
@@ -38,6 +38,8 @@ export interface VerifyOptions extends TokenExpectations {
 
 export interface Verification {
   readonly decision: Decision;
+  /** How each check went: which ran, which passed, which were waived or could not run. */
+  readonly checks: Checks;
   readonly signatureValid: boolean;
   readonly header: JsonObject | undefined;
   readonly payload: JsonObject | undefined;
@@ -53,6 +55,11 @@ const DEFAULT_TOKEN_ALGORITHMS: readonly string[] = ['RS256'];
  * Verifies an access token and decides. Never throws for bad token data: a malformed token, an
  * unknown key or a bad signature are findings that deny. Throws {@link KeyError} only when the
  * given keys themselves are unusable (that is the caller's configuration, not the token's fault).
+ * A key resolver that fails for any other reason (a remote key set that cannot be fetched) is
+ * AGBAC124, not a bad signature: the audit must not blame the token for an outage.
+ *
+ * The human must be approved (`humanApproval`); without it the decision is DENY (AGBAC120), and
+ * with `{ kind: 'waived' }` it is ALLOW_HUMAN_UNCHECKED at best, never ALLOW.
  *
  * @example
  * const result = await verifyAccessToken(token, {
@@ -73,7 +80,18 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
   const { header, payload } = parsed.jwt;
   const signature = await checkSignature(parsed.jwt.token, header, options);
   const findings = [...signature.findings, ...checkTokenClaims(payload, options)];
+  const { human } = subjectsOf(payload, options.mapping ?? OKTA_MAPPING);
+  if (options.humanApproval === undefined && human !== undefined) {
+    const list = new FindingList(profile);
+    list.add('AGBAC120', humanPath(options), { human: quote(human) });
+    findings.push(...list.items);
+  }
   return conclude(options, findings, signature.valid, header, payload);
+}
+
+function humanPath(options: VerifyOptions): string[] {
+  const mapping = options.mapping ?? OKTA_MAPPING;
+  return mapping.orientation === 'agbac' ? [mapping.actorClaim, 'sub'] : ['sub'];
 }
 
 /** Turns the keys given into a resolver jose can use. */
@@ -128,6 +146,14 @@ async function checkSignature(
     findings.add('AGBAC101', ['alg'], { alg: quote(alg), allowed: algorithms.join(', ') }, { part: 'header' });
     return { valid: false, findings: findings.items };
   }
+  // jose implements b64 (RFC 7797): left to it, a token with `crit: ["b64"]` and `b64: false`
+  // would verify over bytes other than the payload the claims are read from. This verifier
+  // implements no extension, so any `crit` is refused before jose sees it.
+  if (header.crit !== undefined) {
+    const members = Array.isArray(header.crit) && header.crit.length > 0 ? header.crit.map((member) => quote(member)).join(', ') : quote(header.crit);
+    findings.add('AGBAC122', ['crit'], { members }, { part: 'header' });
+    return { valid: false, findings: findings.items };
+  }
   const resolve = await cachedResolver(options.keys, algorithms, keyResolver);
   try {
     await compactVerify(token, resolve, { algorithms: [...algorithms] });
@@ -139,11 +165,24 @@ async function checkSignature(
       findings.add('AGBAC100', [], {});
     } else if (error instanceof joseErrors.JOSEAlgNotAllowed) {
       findings.add('AGBAC101', ['alg'], { alg: quote(alg), allowed: algorithms.join(', ') }, { part: 'header' });
+    } else if (isKeySourceFailure(error)) {
+      findings.add('AGBAC124', [], { detail: ` (${messageOf(error)})` });
     } else {
       findings.add('AGBAC100', [], { detail: ` (${messageOf(error)})` });
     }
     return { valid: false, findings: findings.items };
   }
+}
+
+/**
+ * True when the keys could not be had, as opposed to a token they do not verify. The token's
+ * faults are the few JOSE errors about the JWS itself; everything else a key resolver can throw
+ * (jose's timeout, a document that is no key set or no JSON, a non-200 answer, a network failure
+ * of the caller's fetch, a key the runtime cannot import) is about the keys.
+ */
+function isKeySourceFailure(error: unknown): boolean {
+  const tokenFaults = [joseErrors.JWSInvalid, joseErrors.JWSSignatureVerificationFailed, joseErrors.JWKSMultipleMatchingKeys, joseErrors.JWTInvalid];
+  return !tokenFaults.some((fault) => error instanceof fault);
 }
 
 function conclude(
@@ -153,12 +192,22 @@ function conclude(
   header: JsonObject | undefined,
   payload: JsonObject | undefined,
 ): Verification {
-  const decision = signatureValid ? decide(findings) : 'DENY';
+  const approval = options.humanApproval;
+  const decision = signatureValid ? decide(findings, approval?.kind === 'waived' ? 'waived' : 'approved') : 'DENY';
   const { agent, human } = payload ? subjectsOf(payload, options.mapping ?? OKTA_MAPPING) : { agent: undefined, human: undefined };
+  const checks = checksOf(findings, {
+    issuer: options.issuer !== undefined,
+    audience: options.audience !== undefined,
+    agents: options.approvedAgents !== undefined,
+    scopes: (options.requiredScopes?.length ?? 0) > 0,
+    human: approval === undefined ? 'none' : approval.kind === 'waived' ? 'waived' : 'approval',
+    delegation: payload?.delegation !== undefined || options.profile === 'agbac-1.0',
+  });
   const audit = auditEvent({
     now: options.now,
     decision,
     findings,
+    checks,
     agent,
     human,
     payload,
@@ -166,5 +215,5 @@ function conclude(
     resource: options.resource,
     correlationId: options.correlationId,
   });
-  return { decision, signatureValid, header, payload, agent, human, findings, audit };
+  return { decision, checks, signatureValid, header, payload, agent, human, findings, audit };
 }

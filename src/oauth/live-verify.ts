@@ -5,6 +5,7 @@
  */
 import {
   type HumanApproval,
+  looksLikeUserId,
   OKTA_MAPPING,
   parseJwt,
   subjectsOf,
@@ -17,15 +18,19 @@ import { discover } from './discovery';
 import { remoteKeySet } from './remote-keys';
 
 /**
- * A directory of people, asked for one user's group names. `undefined` means no such user.
- * The Okta layer's `oktaDirectory` answers from the Management API.
+ * A directory of people, asked for the user `act.sub` names: the id of the user it found and that
+ * user's group names, or `undefined` for no such user. A directory may resolve more than ids (Okta
+ * resolves logins, login shortnames and `me` at the same path): `id` says which user answered, and
+ * only a user whose id is the value asked for can be approved. The Okta layer's `oktaDirectory`
+ * answers from the Management API.
  */
-export type GroupDirectory = (userId: string) => Promise<readonly string[] | undefined>;
+export type GroupDirectory = (userId: string) => Promise<{ readonly id: string; readonly groups: readonly string[] } | undefined>;
 
-/** How the human is approved. */
+/** How the human is approved; `waived` turns the check off explicitly (the decision says so). */
 export type HumanPolicy =
   | { readonly kind: 'allow-list'; readonly ids: readonly string[] }
-  | { readonly kind: 'group'; readonly group: string; readonly directory: GroupDirectory };
+  | { readonly kind: 'group'; readonly group: string; readonly directory: GroupDirectory }
+  | { readonly kind: 'waived' };
 
 /** The core's verification options, with the keys optional (found through the issuer) and the human approved by policy. */
 export interface LiveVerifyOptions extends Omit<VerifyOptions, 'keys' | 'humanApproval' | 'correlationId'> {
@@ -70,9 +75,12 @@ export async function verifyLive(token: string, options: LiveVerifyOptions): Pro
 async function humanApproval(token: string, options: LiveVerifyOptions): Promise<HumanApproval | undefined> {
   const policy = options.human;
   if (!policy) return undefined;
-  if (policy.kind === 'allow-list') return { kind: 'allow-list', ids: policy.ids };
+  if (policy.kind === 'allow-list' || policy.kind === 'waived') return policy;
   const parsed = parseJwt(token.trim());
   const human = parsed.ok ? subjectsOf(parsed.jwt.payload, options.mapping ?? OKTA_MAPPING).human : undefined;
-  if (!human) return { kind: 'group', group: policy.group, memberOf: [] };
-  return { kind: 'group', group: policy.group, memberOf: (await policy.directory(human)) ?? [] };
+  // Only a user id is ever looked up: a login, an email or `me` would resolve to whoever holds it.
+  if (!human || !looksLikeUserId(human)) return { kind: 'group', group: policy.group, memberOf: [] };
+  const found = await policy.directory(human);
+  if (!found) return { kind: 'group', group: policy.group, memberOf: [] };
+  return { kind: 'group', group: policy.group, memberOf: found.id === human ? found.groups : [], resolvedId: found.id };
 }

@@ -38,7 +38,8 @@ export function remoteKeySet(url: string, options: RemoteKeySetOptions = {}): JW
     }
   };
   return createRemoteJWKSet(requireSecureUrl(url, 'the JWKS URL'), {
-    timeoutDuration: options.timeoutMs ?? 10_000,
+    // jose's own abort is a backstop: the fetch's deadline fires first and says "within N s".
+    timeoutDuration: (options.timeoutMs ?? 10_000) + 1_000,
     cooldownDuration: options.cooldownMs ?? 30_000,
     cacheMaxAge: options.cacheMaxAgeMs ?? 600_000,
     [customFetch]: fetchKeys,

@@ -72,6 +72,8 @@ export interface TokenRequestOptions {
    * `tokenErrorHint` says what the refusal means for an Okta setup.
    */
   readonly hint?: (refusal: TokenRefusal) => string | undefined;
+  /** Told before each wait for a retry, so a caller can show that something is happening. */
+  readonly onRetry?: (retry: { readonly attempt: number; readonly reason: string; readonly delayMs: number }) => void;
 }
 
 /** An OAuth refusal from the token endpoint, with what the request was. */
@@ -168,7 +170,9 @@ export async function requestToken(options: TokenRequestOptions): Promise<TokenR
     } catch (error) {
       if (error instanceof NetworkError && error.failure === 'reset' && retries < maxRetries) {
         retries++;
-        await sleep(backoff(retries, options));
+        const delay = backoff(retries, options);
+        options.onRetry?.({ attempt: attempt + 1, reason: 'the connection was reset', delayMs: delay });
+        await sleep(delay);
         continue;
       }
       throw error;
@@ -181,6 +185,7 @@ export async function requestToken(options: TokenRequestOptions): Promise<TokenR
         throw new ResponseError(`the token endpoint is rate limiting (HTTP 429); it asks to wait ${Math.ceil(delay / 1000)} s`, 429);
       }
       retries++;
+      options.onRetry?.({ attempt: attempt + 1, reason: `the token endpoint answered HTTP ${response.status}`, delayMs: delay });
       await sleep(delay);
       continue;
     }

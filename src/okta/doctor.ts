@@ -22,6 +22,8 @@ export interface DoctorOptions {
   readonly ca?: string;
   readonly timeoutMs?: number;
   readonly clock?: () => number;
+  /** Told what the doctor is doing before each step (network calls can take seconds). */
+  readonly progress?: (step: string) => void;
   /**
    * The path to check: act from the guide's claim expression or a token inline hook, or the human
    * from token exchange (their own sign-in); default: what the org shows, with the guide's probe.
@@ -62,8 +64,10 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
   const add = (check: Check) => checks.push(check);
   const { org, connection } = options;
   const scopes = connection.scopes;
+  const progress = options.progress ?? (() => undefined);
 
   // Step 1: the authorization server.
+  progress('checking the authorization server');
   const server = await org.getAuthorizationServer(connection.authServerId);
   add(server ? pass('server-exists', `${server.name} (${server.id})`) : fail('server-exists', `no authorization server "${connection.authServerId}"`));
   if (!server) {
@@ -73,6 +77,7 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
   checkServer(server, connection, add);
 
   // Step 2: scopes.
+  progress('checking the scopes');
   const existing = new Set((await org.listScopes(server.id)).map((scope) => scope.name));
   const missing = scopes.filter((scope) => !existing.has(scope));
   add(missing.length === 0
@@ -80,12 +85,14 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
     : fail('scopes', `missing on ${server.name}: ${missing.join(', ')}`, { params: { scopeWord: missing.length > 1 ? 'scopes' : 'scope', missing: missing.join(', ') } }));
 
   // Step 3: the agent app.
+  progress('checking the agent app');
   const app = await org.getApplication(connection.clientId);
   checkApp(app, connection, add);
   const exchangeGrant = (app?.settings?.oauthClient?.grant_types ?? []).includes(TOKEN_EXCHANGE_GRANT_TYPE);
   const exchangeMode = options.actVia === 'token-exchange';
 
   // Steps 4 and 5 are read together: where act comes from depends on the rule that serves the agent.
+  progress('checking the act claim, the access policy and its rule');
   const claims = (await org.listClaims(server.id)).filter((claim) => claim.name === GUIDE.claimName);
   const policies = await org.listPolicies(server.id);
   const serving = await servingRule(org, server, policies, connection);
@@ -103,7 +110,10 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
   if (exchangeMode) checkExchange(exchangeGrant, serving, connection, add);
   // Step 7: the human.
   const human = options.human ?? connection.humans[0];
-  if (human) await checkHuman(org, human, connection.group, add);
+  if (human) {
+    progress('checking the human');
+    await checkHuman(org, human, connection.group, add);
+  }
 
   // Steps 8 and 9: the live probe (for token exchange: the exchange of a real sign-in).
   if (exchangeMode) await exchangeProbe(options, add);
@@ -428,6 +438,8 @@ async function probe(
   const { connection } = options;
   const urls = connectionUrls(connection);
   const clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
+  const progress = options.progress ?? (() => undefined);
+  progress('probe: requesting a token');
   let token;
   try {
     token = await requestToken({
@@ -446,6 +458,7 @@ async function probe(
       timeoutMs: options.timeoutMs,
       clock,
       hint: tokenErrorHint,
+      onRetry: (retry) => progress(`probe: ${retry.reason}; trying again in ${(retry.delayMs / 1000).toFixed(1)} s`),
     });
   } catch (error) {
     if (error instanceof TokenError) {
@@ -459,6 +472,7 @@ async function probe(
   }
   add(pass('probe', `${token.tokenType} token, expires in ${token.expiresIn ?? '?'} s, scope ${token.scope ?? '(none)'}`));
 
+  progress('probe: verifying the token');
   try {
     const metadata = await discover(urls.issuer, { ca: options.ca, timeoutMs: options.timeoutMs });
     const result = await verifyAccessToken(token.accessToken, {
@@ -466,6 +480,8 @@ async function probe(
       issuer: urls.issuer,
       audience: connection.apiAudience,
       requiredScopes: connection.scopes,
+      // The doctor checks the human in the directory itself (step 7); the probe checks the token.
+      humanApproval: { kind: 'waived' },
       now: clock(),
       correlationId: crypto.randomUUID(),
     });

@@ -66,7 +66,8 @@ interface Step extends PlannedChange {
  * Works out the changes and, unless `dryRun`, applies them in order. Objects that a dry run would
  * create are referred to by name, as their ids do not exist yet.
  */
-export async function provision(org: OrgApi, spec: ProvisionSpec, options: { dryRun: boolean }): Promise<ProvisionResult> {
+export async function provision(org: OrgApi, spec: ProvisionSpec, options: { dryRun: boolean; progress?: (step: string) => void }): Promise<ProvisionResult> {
+  const progress = options.progress ?? (() => undefined);
   const notes: ProvisionNote[] = [];
   const done: PlannedChange[] = [];
   const state: { serverId?: string; clientId?: string; clientSecret?: string; hookId?: string } = {};
@@ -75,10 +76,13 @@ export async function provision(org: OrgApi, spec: ProvisionSpec, options: { dry
   const run = async (step: Step | undefined) => {
     if (!step) return;
     done.push({ action: step.action, target: step.target, detail: step.detail });
-    if (!options.dryRun) await step.apply();
+    if (options.dryRun) return;
+    progress(`${step.action} ${step.target}`);
+    await step.apply();
   };
 
   // Step 1: the authorization server.
+  progress('reading the authorization servers');
   const server = await findServer(org, spec);
   if (server) {
     state.serverId = server.id;
@@ -102,6 +106,7 @@ export async function provision(org: OrgApi, spec: ProvisionSpec, options: { dry
   const serverId = () => required(state.serverId, 'authorization server');
 
   // Step 2: scopes. Step 4: the act claim.
+  progress('reading the scopes and claims');
   const scopes = state.serverId ? new Set((await org.listScopes(state.serverId)).map((scope) => scope.name)) : new Set<string>();
   for (const name of spec.scopes.filter((scope) => !scopes.has(scope))) {
     await run({ action: 'create', target: `scope ${name}`, detail: 'on the authorization server', apply: () => org.createScope(serverId(), guideScope(name)).then(() => undefined) });
@@ -113,6 +118,7 @@ export async function provision(org: OrgApi, spec: ProvisionSpec, options: { dry
   }
 
   // Step 3: the agent app.
+  progress('reading the agent app');
   const app = await findApp(org, spec);
   if (app) {
     state.clientId = app.id;
@@ -133,6 +139,7 @@ export async function provision(org: OrgApi, spec: ProvisionSpec, options: { dry
   const clientId = () => required(state.clientId, 'agent app');
 
   // Step 5: the access policy and its rule.
+  progress('reading the access policies');
   const policies = state.serverId ? await org.listPolicies(state.serverId) : [];
   const assigned = state.clientId ? policies.find((policy) => policyCoversClient(policy, state.clientId ?? '') && (policy.status ?? 'ACTIVE') === 'ACTIVE') : undefined;
   const named = policies.find((policy) => policy.name === GUIDE.policyName);

@@ -14,7 +14,16 @@ export class FilterError extends Error {}
 
 type Token = { type: 'word'; text: string } | { type: 'string'; text: string } | { type: '(' | ')' };
 
+/**
+ * Bounds that keep parsing linear and shallow whatever arrives in a query string: the parser
+ * recurses once per parenthesis, so nesting is capped far below the stack's limit.
+ */
+const MAX_LENGTH = 4096;
+const MAX_NESTING = 32;
+const WORD = /[A-Za-z0-9_.$:-]+/y;
+
 function tokenize(text: string): Token[] {
+  if (text.length > MAX_LENGTH) throw new FilterError(`the expression is longer than ${MAX_LENGTH} characters`);
   const tokens: Token[] = [];
   let index = 0;
   while (index < text.length) {
@@ -43,7 +52,8 @@ function tokenize(text: string): Token[] {
       }
       tokens.push({ type: 'string', text: value });
     } else {
-      const match = /^[A-Za-z0-9_.$:-]+/.exec(text.slice(index));
+      WORD.lastIndex = index;
+      const match = WORD.exec(text);
       if (!match) throw new FilterError(`unexpected character ${JSON.stringify(char)} at position ${index + 1}`);
       tokens.push({ type: 'word', text: match[0] });
       index += match[0].length;
@@ -56,6 +66,7 @@ function tokenize(text: string): Token[] {
 export function parseFilter(text: string, attributes: readonly string[]): FilterExpression {
   const tokens = tokenize(text);
   let position = 0;
+  let nesting = 0;
   const peekWord = () => {
     const token = tokens[position];
     return token?.type === 'word' ? token.text.toLowerCase() : undefined;
@@ -81,7 +92,9 @@ export function parseFilter(text: string, attributes: readonly string[]): Filter
     const token = tokens[position];
     if (token?.type === '(') {
       position += 1;
+      if (++nesting > MAX_NESTING) throw new FilterError(`parentheses nest deeper than ${MAX_NESTING} levels`);
       const inner = parseOr();
+      nesting -= 1;
       if (tokens[position]?.type !== ')') throw new FilterError('a "(" is not closed');
       position += 1;
       return inner;
@@ -104,7 +117,7 @@ export function parseFilter(text: string, attributes: readonly string[]): Filter
 
   if (tokens.length === 0) throw new FilterError('the expression is empty');
   const expression = parseOr();
-  if (position < tokens.length) throw new FilterError('expected "and" or "or" between comparisons');
+  if (position < tokens.length) throw new FilterError(tokens[position]?.type === ')' ? 'a ")" has no "("' : 'expected "and" or "or" between comparisons');
   return expression;
 }
 

@@ -197,12 +197,19 @@ export class Org {
   }
 
   /** A user by id, or by login (case-insensitive), as `GET /api/v1/users/{idOrLogin}` finds them. */
+  /**
+   * The user `GET /api/v1/users/{key}` answers for, as Okta resolves it: the id, else the login
+   * (any case), else the login's shortname (the part before the @) when exactly one user has it.
+   * Okta's `me` is the user the API token belongs to; the sandbox's token belongs to no user.
+   */
   userByIdOrLogin(key: string): UserRecord | undefined {
     const byId = this.users.get(key);
     if (byId) return byId;
     const login = key.toLowerCase();
     for (const user of this.users.values()) if (user.profile.login.toLowerCase() === login) return user;
-    return undefined;
+    if (login.includes('@')) return undefined;
+    const short = [...this.users.values()].filter((user) => user.profile.login.toLowerCase().split('@')[0] === login);
+    return short.length === 1 ? short[0] : undefined;
   }
 
   /** Moves a user to another status (the lifecycle operations), as Okta stamps it. */
@@ -225,8 +232,9 @@ export class Org {
   }
 
   loginTaken(login: string, exceptId?: string): boolean {
-    const user = this.userByIdOrLogin(login);
-    return user !== undefined && user.id !== exceptId && user.profile.login.toLowerCase() === login.toLowerCase();
+    const lower = login.toLowerCase();
+    for (const user of this.users.values()) if (user.id !== exceptId && user.profile.login.toLowerCase() === lower) return true;
+    return false;
   }
 
   addGroup(fields: { name: string; description: string }, id = newId(ID_PREFIX.group)): GroupRecord {

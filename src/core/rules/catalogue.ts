@@ -4,6 +4,7 @@
  * checklist and the rule reference in the README. Codes are stable: never renumber a rule.
  */
 import type { ProfileName } from '../profiles';
+import { escapeControls } from '../text';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -357,11 +358,14 @@ const rules = [
   {
     code: 'AGBAC023',
     name: 'time-claim-invalid',
-    targets: ['assertion'],
+    targets: ['assertion', 'token'],
     severity: 'error',
     schemaType: true,
     message: '`{claim}` must be a NumericDate (seconds since 1970 as a JSON number), it is {kind}',
-    explanation: 'JWT time claims are JSON numbers counting seconds since 1970-01-01T00:00:00Z.',
+    explanation:
+      'JWT time claims are JSON numbers counting seconds since 1970-01-01T00:00:00Z. In an access token an `nbf` or ' +
+      '`iat` that is not such a number (a string, or `1e999`, which JSON readers turn into infinity) is refused like a ' +
+      'bad `exp`: skipping a time check the token asked for would let it be used outside its window.',
     path: '$.iat',
     fix: 'refresh-times',
     reference: 'RFC 7519 §2',
@@ -702,6 +706,29 @@ const rules = [
     reference: 'RFC 7515 §7.1',
   },
   {
+    code: 'AGBAC091',
+    name: 'file-unreadable',
+    targets: ['file'],
+    severity: 'error',
+    message: 'Cannot read the file: {reason}',
+    explanation:
+      'The file could not be read as UTF-8 text, so none of it was checked: it is missing, a folder, not a regular file ' +
+      '(a FIFO, a device such as `/dev/zero`, a socket), unreadable for this user, larger than the linter reads, or not ' +
+      'UTF-8 (UTF-16 files start with a byte order mark FF FE or FE FF). The other files are still linted.',
+    path: '$',
+  },
+  {
+    code: 'AGBAC092',
+    name: 'json-too-deep',
+    targets: ['file'],
+    severity: 'error',
+    message: 'JSON nested deeper than {limit} levels (at line {line}): too deep to check safely',
+    explanation:
+      'Payloads are two or three levels deep. Nesting far beyond that is no payload, and reading it with the recursive ' +
+      'parsers every JSON tool uses can exhaust the stack, so the file is refused as a whole instead.',
+    path: '$',
+  },
+  {
     code: 'AGBAC100',
     name: 'token-signature-invalid',
     targets: ['token'],
@@ -905,6 +932,99 @@ const rules = [
     path: '$.sub',
     reference: 'RFC 8693 §4.1',
   },
+  {
+    code: 'AGBAC118',
+    name: 'human-not-user-id',
+    targets: ['token'],
+    severity: 'error',
+    message: 'The human {value} is not an Okta user id (00u followed by letters and digits), so no approval can name them',
+    explanation:
+      'A human is approved by identity: the Okta user id (`00u…`) in `act.sub`, never a login, a login shortname, an ' +
+      'email address, `me` or any other form the Management API also resolves. Those forms change owners and can be ' +
+      'chosen by whoever creates an account; an approval that follows them approves whoever holds the alias today. ' +
+      'Put the user id in the assertion (`agbac whois <login>` finds it).',
+    path: '$.act.sub',
+    reference: 'AGBAC 1.0 (dual-subject rule)',
+  },
+  {
+    code: 'AGBAC119',
+    name: 'human-is-agent',
+    targets: ['token'],
+    severity: 'error',
+    message: 'The human is the agent itself ("{agent}"): the token names no person',
+    explanation:
+      'A dual-subject token needs two subjects. An agent that names itself as the human it acts for has no human ' +
+      'behind it, so approving "the human" would approve the agent twice.',
+    path: '$.act.sub',
+    reference: 'AGBAC 1.0 (dual-subject rule)',
+  },
+  {
+    code: 'AGBAC120',
+    name: 'human-unchecked',
+    targets: ['token'],
+    severity: 'error',
+    message: 'The human {human} was not approved: no allow-list or group was given (or waive the check explicitly)',
+    explanation:
+      'AGBAC allows a request only when the human is approved as well as the agent. Without an allow-list (`--human`) ' +
+      'or a group (`--group`) nothing approved the human, so the decision is DENY. When only the agent matters, waive ' +
+      'the human check explicitly (`--no-human-check`): the outcome is then ALLOW_HUMAN_UNCHECKED, which never reads as ' +
+      'a dual-subject ALLOW in the output or the audit event.',
+    path: '$.act.sub',
+    reference: 'AGBAC 1.0 (dual-subject rule)',
+  },
+  {
+    code: 'AGBAC121',
+    name: 'token-lifetime-too-long',
+    targets: ['token'],
+    severity: 'error',
+    message: '`exp` is {distance} after {from}; no access token this verifier accepts lives longer than {max}',
+    explanation:
+      'Okta issues access tokens for 5 minutes to 24 hours. An `exp` years ahead is no token an issuer made for this ' +
+      'API: a forged or misconfigured token that would never expire. Raise the limit only for an issuer known to ' +
+      'issue longer tokens.',
+    path: '$.exp',
+    reference: 'RFC 8725 §3.10; Okta access token lifetime',
+  },
+  {
+    code: 'AGBAC122',
+    name: 'token-crit-unsupported',
+    targets: ['token'],
+    severity: 'error',
+    message: 'The header marks {members} as critical (`crit`); this verifier implements no JWS extension',
+    explanation:
+      'A recipient must refuse a JWS whose `crit` names an extension it does not implement (RFC 7515 §4.1.11). This ' +
+      'verifier implements none, not even `b64` (RFC 7797), which signs the payload unencoded so that the signed bytes ' +
+      'and the claims read from the token can differ. Okta never sends `crit`.',
+    path: '$.crit',
+    reference: 'RFC 7515 §4.1.11; RFC 7797',
+  },
+  {
+    code: 'AGBAC123',
+    name: 'act-chain-nested',
+    targets: ['token'],
+    severity: 'error',
+    message: 'The chain of actors is refused: {detail}',
+    explanation:
+      'A nested `act` records a chain of actors (RFC 8693 §4.1). Whose approval each level needs: with the AGBAC ' +
+      'mapping (agent in `sub`, human in `act`) the token names exactly one human, so a chain inside `act` names a ' +
+      'party no approval covers, and it is refused. With the token-exchange mapping (human in `sub`, agent in `act`) ' +
+      'every actor of the chain is an agent that acted, and each must be on the approved agent list when one is given; ' +
+      'chains longer than four actors are refused.',
+    path: '$.act.act',
+    reference: 'RFC 8693 §4.1; AGBAC 1.0',
+  },
+  {
+    code: 'AGBAC124',
+    name: 'keys-unavailable',
+    targets: ['token'],
+    severity: 'error',
+    message: 'The issuer\'s keys could not be fetched{detail}: the token was not judged, and the request is denied until they can be',
+    explanation:
+      'An outage is not a bad token. When the key set cannot be fetched (the issuer is down, slow, unreachable, or ' +
+      'answers something that is not a key set) the signature cannot be checked either way, so the request fails closed ' +
+      'with this reason rather than "the signature does not verify", and the audit event does not blame the token.',
+    path: '$',
+  },
 ] as const satisfies readonly RuleEntry[];
 
 /** The code of a rule in the catalogue: the compiler checks every place that names one. */
@@ -938,7 +1058,11 @@ export function severityOf(rule: Rule, profile: ProfileName): Severity {
   return rule.severityIn?.[profile] ?? rule.severity;
 }
 
-/** Fills a rule message's `{name}` placeholders; a parameter not given reads as nothing. */
+/**
+ * Fills a rule message's `{name}` placeholders; a parameter not given reads as nothing. Values come
+ * from tokens and files, so control characters in them are escaped: a message is one line, and a
+ * crafted `act.sub` must not rewrite what a terminal shows.
+ */
 export function formatMessage(template: string, params: Readonly<Record<string, string | number>>): string {
-  return template.replace(/\{(\w+)\}/g, (_whole, name: string) => String(params[name] ?? ''));
+  return template.replace(/\{(\w+)\}/g, (_whole, name: string) => escapeControls(String(params[name] ?? '')));
 }

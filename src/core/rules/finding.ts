@@ -77,6 +77,8 @@ export function kindOf(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return value.trim() === '' ? 'an empty string' : `the string ${quote(value)}`;
   if (typeof value === 'object') return 'an object';
+  // JSON has no infinity, but a number such as 1e999 is read as one.
+  if (typeof value === 'number' && !Number.isFinite(value)) return `a number out of range (it reads as ${value})`;
   return `a ${typeof value} (${JSON.stringify(value) ?? typeof value})`;
 }
 

@@ -25,7 +25,7 @@ export function looksLikeClientId(value: string): boolean {
  * The human in an actor object: present, an object, with a `sub` that is an Okta user id.
  * `path` is where the actor object is (`['act']`).
  */
-export function checkActor(actor: unknown, path: JsonPath, findings: FindingList): void {
+export function checkActor(actor: unknown, path: JsonPath, findings: FindingList, target: 'assertion' | 'token' = 'assertion'): void {
   if (!isRecord(actor)) {
     findings.add('AGBAC029', path, { kind: kindOf(actor) });
     return;
@@ -34,7 +34,7 @@ export function checkActor(actor: unknown, path: JsonPath, findings: FindingList
   if (!isNonEmptyString(sub)) {
     findings.add('AGBAC030', [...path, 'sub']);
   } else {
-    checkHumanId(sub, [...path, 'sub'], findings);
+    checkHumanId(sub, [...path, 'sub'], findings, target);
   }
   if (actor.email !== undefined && !(typeof actor.email === 'string' && looksLikeEmail(actor.email))) {
     findings.add('AGBAC034', [...path, 'email'], { value: quote(actor.email) });
@@ -44,12 +44,17 @@ export function checkActor(actor: unknown, path: JsonPath, findings: FindingList
   }
 }
 
-/** A human identifier must be an Okta user id, never an email. */
-export function checkHumanId(value: string, path: JsonPath, findings: FindingList): void {
+/**
+ * A human identifier must be an Okta user id, never an email. In an assertion another form is a
+ * warning (the token will be denied later); in a token it is the denial itself, because the human
+ * is approved by identity and an alias names whoever holds it.
+ */
+export function checkHumanId(value: string, path: JsonPath, findings: FindingList, target: 'assertion' | 'token' = 'assertion'): void {
   if (looksLikeEmail(value)) {
     findings.add('AGBAC031', path, { value });
   } else if (!looksLikeUserId(value)) {
-    findings.add('AGBAC032', path, { value });
+    if (target === 'token') findings.add('AGBAC118', path, { value: quote(value) });
+    else findings.add('AGBAC032', path, { value });
   } else if (value.length - 3 < 15 || value.length - 3 > 17) {
     findings.add('AGBAC033', path, { value, length: value.length - 3 });
   }

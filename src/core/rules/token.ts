@@ -7,10 +7,22 @@ import { durationText, isNumericDate, isoTime, relativeTime } from '../time';
 import { type Finding, FindingList, isNonEmptyString, isRecord, type JsonRecord, kindOf, quote } from './finding';
 import { checkActor, checkDelegation, checkHumanId, looksLikeClientId, looksLikeUserId } from './shared';
 
-/** How the human is approved: an allow-list of user ids, or membership of a group the caller looked up. */
+/**
+ * How the human is approved: an allow-list of user ids, membership of a group the caller looked
+ * up, or not at all because the caller waived the check explicitly (the decision then says so).
+ * For a group, `resolvedId` is the id of the user the directory found for `act.sub`: a directory
+ * also resolves logins and other aliases, and only a user whose id IS `act.sub` can be approved.
+ */
 export type HumanApproval =
   | { readonly kind: 'allow-list'; readonly ids: readonly string[] }
-  | { readonly kind: 'group'; readonly group: string; readonly memberOf: readonly string[] };
+  | { readonly kind: 'group'; readonly group: string; readonly memberOf: readonly string[]; readonly resolvedId?: string }
+  | { readonly kind: 'waived' };
+
+/** Okta's longest access token lifetime (24 h): the default ceiling of `exp` − `iat`. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 86_400;
+
+/** The longest chain of actors accepted under the token-exchange mapping. */
+const MAX_ACTOR_CHAIN = 4;
 
 export interface TokenExpectations {
   /** Seconds since the epoch. */
@@ -28,6 +40,8 @@ export interface TokenExpectations {
   /** The `act` the agent put in its assertion, to check that the token carries the same human. */
   readonly expectedActor?: JsonRecord;
   readonly clockSkewSeconds?: number;
+  /** The longest lifetime accepted (`exp` − `iat`, or − now without `iat`); default 24 h. */
+  readonly maxLifetimeSeconds?: number;
 }
 
 /** The two subjects of a dual-subject token, by the claim mapping. */
@@ -43,11 +57,14 @@ export function subjectsOf(payload: JsonRecord, mapping: ClaimMapping = OKTA_MAP
   return mapping.orientation === 'agbac' ? { agent: sub, human: actorSub } : { agent: actorSub, human: sub };
 }
 
-/** The scopes a token grants, read as the mapping says. */
+/**
+ * The scopes a token grants, read as the mapping says and only in the mapping's format (Okta's
+ * `scp` is an array; a string there is no Okta token, so it grants nothing).
+ */
 export function grantedScopes(payload: JsonRecord, mapping: ClaimMapping = OKTA_MAPPING): string[] {
   const value = payload[mapping.scopeClaim];
-  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
-  if (typeof value === 'string') return value.split(/\s+/).filter(Boolean);
+  if (mapping.scopeFormat === 'array' && Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
+  if (mapping.scopeFormat === 'space-delimited' && typeof value === 'string') return value.split(/\s+/).filter(Boolean);
   return [];
 }
 
@@ -61,7 +78,7 @@ export function checkTokenClaims(payload: unknown, expect: TokenExpectations): F
   const mapping = expect.mapping ?? OKTA_MAPPING;
   const skew = expect.clockSkewSeconds ?? ASSERTION_LIMITS.defaultClockSkewSeconds;
   checkIssuerAndAudience(payload, expect, findings);
-  checkLifetime(payload, expect.now, skew, findings);
+  checkLifetime(payload, expect.now, skew, expect.maxLifetimeSeconds ?? MAX_TOKEN_LIFETIME_SECONDS, findings);
 
   const { agent, human } = subjectsOf(payload, mapping);
   const agentClaim = mapping.orientation === 'agbac' ? 'sub' : `${mapping.actorClaim}.sub`;
@@ -78,16 +95,23 @@ export function checkTokenClaims(payload: unknown, expect: TokenExpectations): F
   if (actor === undefined) {
     findings.add('AGBAC113', [mapping.actorClaim], { claim: mapping.actorClaim });
   } else if (mapping.orientation === 'agbac') {
-    checkActor(actor, [mapping.actorClaim], findings);
+    checkActor(actor, [mapping.actorClaim], findings, 'token');
     const sub = payload.sub;
     if (isRecord(actor) && typeof actor.sub === 'string' && typeof sub === 'string' && looksLikeUserId(sub) && looksLikeClientId(actor.sub)) {
       findings.add('AGBAC117', ['sub'], {}, { related: [{ path: [mapping.actorClaim, 'sub'], message: 'the actor is here' }] });
     }
+    if (isRecord(actor) && actor.act !== undefined) {
+      findings.add('AGBAC123', [mapping.actorClaim, 'act'], {
+        detail: `\`${mapping.actorClaim}.act\` nests a chain of actors inside the human; AGBAC approves exactly one agent and one human, so no approval covers it`,
+      });
+    }
   } else if (!isRecord(actor)) {
     findings.add('AGBAC029', [mapping.actorClaim], { kind: kindOf(actor) });
-  } else if (human) {
-    checkHumanId(human, ['sub'], findings);
+  } else {
+    if (human) checkHumanId(human, ['sub'], findings, 'token');
+    checkActorChain(actor, mapping, expect, findings);
   }
+  if (agent && human && agent === human) findings.add('AGBAC119', humanPath(mapping), { agent });
 
   checkApprovals(agent, human, mapping, expect, findings);
   if (expect.expectedActor && isRecord(actor)) checkRoundTrip(actor, expect.expectedActor, mapping, findings);
@@ -106,16 +130,59 @@ function checkIssuerAndAudience(payload: JsonRecord, expect: TokenExpectations, 
   }
 }
 
-function checkLifetime(payload: JsonRecord, now: number, skew: number, findings: FindingList): void {
+function checkLifetime(payload: JsonRecord, now: number, skew: number, maxLifetime: number, findings: FindingList): void {
   const { exp, nbf, iat } = payload;
   if (!isNumericDate(exp)) findings.add('AGBAC108', ['exp'], { kind: kindOf(exp) });
   else if (exp + skew <= now) findings.add('AGBAC105', ['exp'], { ago: relativeTime(exp, now), time: isoTime(exp) });
+  // A time claim the token carries but that is no time is refused, never skipped: skipping nbf
+  // would make a token valid before its time.
+  for (const [claim, value] of [['nbf', nbf], ['iat', iat]] as const) {
+    if (value !== undefined && !isNumericDate(value)) findings.add('AGBAC023', [claim], { claim, kind: kindOf(value) });
+  }
   if (isNumericDate(nbf) && nbf > now + skew) {
     findings.add('AGBAC106', ['nbf'], { distance: durationText(Math.round(nbf - now)) });
   }
   if (isNumericDate(iat) && iat > now + skew) {
     findings.add('AGBAC107', ['iat'], { distance: durationText(Math.round(iat - now)) });
   }
+  if (isNumericDate(exp)) {
+    const from = isNumericDate(iat) ? iat : now;
+    if (exp - from > maxLifetime + skew) {
+      findings.add('AGBAC121', ['exp'], {
+        distance: durationText(Math.round(exp - from)),
+        from: isNumericDate(iat) ? '`iat`' : 'now',
+        max: durationText(maxLifetime),
+      });
+    }
+  }
+}
+
+/**
+ * Under the token-exchange mapping the agent is the current actor and a nested `act` lists the
+ * actors before it: each is an agent that acted, so each must be an approved agent (when a list
+ * is given), and the chain is bounded.
+ */
+function checkActorChain(actor: JsonRecord, mapping: ClaimMapping, expect: TokenExpectations, findings: FindingList): void {
+  const path: string[] = [mapping.actorClaim];
+  let level: unknown = actor.act;
+  for (let depth = 1; level !== undefined; depth++) {
+    path.push('act');
+    if (depth >= MAX_ACTOR_CHAIN) {
+      findings.add('AGBAC123', [...path], { detail: `the chain of actors is longer than ${MAX_ACTOR_CHAIN}; longer chains are refused` });
+      return;
+    }
+    const sub = isRecord(level) ? level.sub : undefined;
+    if (!isRecord(level) || !isNonEmptyString(sub)) {
+      findings.add('AGBAC123', [...path], { detail: `\`${path.join('.')}\` is no actor with a \`sub\`: every level of the chain must name who acted` });
+      return;
+    }
+    if (expect.approvedAgents && !expect.approvedAgents.includes(sub)) findings.add('AGBAC114', [...path, 'sub'], { agent: sub });
+    level = level.act;
+  }
+}
+
+function humanPath(mapping: ClaimMapping): string[] {
+  return mapping.orientation === 'agbac' ? [mapping.actorClaim, 'sub'] : ['sub'];
 }
 
 function checkClientId(payload: JsonRecord, agent: string | undefined, mapping: ClaimMapping, findings: FindingList): void {
@@ -137,12 +204,19 @@ function checkApprovals(
     findings.add('AGBAC114', agentPath(mapping), { agent });
   }
   const approval = expect.humanApproval;
-  if (!human || !approval) return;
-  const humanPath = mapping.orientation === 'agbac' ? [mapping.actorClaim, 'sub'] : ['sub'];
+  // A human that is no user id is denied as such (AGBAC031, AGBAC118); no approval is consulted.
+  if (!human || !approval || !looksLikeUserId(human)) return;
+  const path = humanPath(mapping);
   if (approval.kind === 'allow-list' && !approval.ids.includes(human)) {
-    findings.add('AGBAC115', humanPath, { human, detail: ': not in the approved list' });
+    findings.add('AGBAC115', path, { human, detail: ': not in the approved list' });
+  } else if (approval.kind === 'group' && approval.resolvedId !== undefined && approval.resolvedId !== human) {
+    // The directory answered for a login or another alias: approve the id, never the alias.
+    findings.add('AGBAC115', path, {
+      human,
+      detail: `: the directory resolves it as the login or an alias of user ${approval.resolvedId}; only a user whose id is act.sub can be approved`,
+    });
   } else if (approval.kind === 'group' && !approval.memberOf.includes(approval.group)) {
-    findings.add('AGBAC115', humanPath, { human, detail: `: not a member of the group "${approval.group}"` });
+    findings.add('AGBAC115', path, { human, detail: `: not a member of the group "${approval.group}"` });
   }
 }
 

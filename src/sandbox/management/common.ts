@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { parse as parseJsonc, type ParseError, printParseErrorCode } from 'jsonc-parser';
+import { jsonShapeProblem, MAX_JSON_DEPTH } from '../../core';
 import { apiErrors } from '../errors';
 import { BodyTooLargeError, mediaType, readBody, type Reply } from '../http';
 import { describeProblem, Reader } from '../reader';
@@ -29,13 +30,29 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
     if (error instanceof BodyTooLargeError) throw apiErrors.malformedBody(`The body is larger than ${error.limit} bytes.`, 413);
     throw error;
   }
-  const text = body.toString('utf8');
-  if (!text.trim()) throw apiErrors.malformedBody('The request body is empty.');
+  let text: string;
   try {
-    return JSON.parse(text) as unknown;
+    text = UTF8.decode(body);
   } catch {
-    throw apiErrors.malformedBody(describeJsonError(text));
+    throw apiErrors.malformedBody('The request body is not valid UTF-8.');
   }
+  if (!text.trim()) throw apiErrors.malformedBody('The request body is empty.');
+  let value: unknown;
+  try {
+    value = JSON.parse(text) as unknown;
+  } catch {
+    // The syntax error is described by a recursive parser: nesting is bounded first.
+    throw apiErrors.malformedBody(jsonShapeProblem(text) ? tooDeep() : describeJsonError(text));
+  }
+  // Stored values are serialized again for every answer (recursively): refuse what cannot be.
+  if (jsonShapeProblem(text)) throw apiErrors.malformedBody(tooDeep());
+  return value;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+function tooDeep(): string {
+  return `The body nests deeper than ${MAX_JSON_DEPTH} levels.`;
 }
 
 /** Names the first JSON syntax error by its offset, never quoting the body (it may hold a secret). */

@@ -159,7 +159,7 @@ describe('act through a token inline hook (agbac hook serve, agbac token --act-v
     assert.equal(noSub.status, 2);
     const unset = await agbac(['hook', 'serve', '--secret-env', 'NOT_SET'], { env });
     assert.equal(unset.status, 1);
-    assert.match(unset.stderr, /the environment variable NOT_SET is not set or empty/);
+    assert.match(unset.stderr, /the environment variable named by --secret-env is not set or empty/);
   });
 
   it('answers /health, and stops on SIGTERM with exit 0 (then Okta skips it: the token has no act and verify DENIES)', async () => {

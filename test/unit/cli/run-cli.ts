@@ -21,6 +21,8 @@ export function agbac(args: string[], options: { input?: string; env?: Record<st
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.on('error', fail);
     child.on('close', (status) => done({ status, stdout, stderr }));
+    // A command that fails before reading its input closes the pipe first: EPIPE is no failure.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }

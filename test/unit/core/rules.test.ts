@@ -15,7 +15,9 @@ import {
   lintDocument,
   RULES,
   type TokenExpectations,
+  unreadableFile,
   verifyAccessToken,
+  type VerifyOptions,
 } from '../../../src/core';
 import { API_AUDIENCE, CLIENT_ID, goodAssertion, goodToken, ISSUER, NOW, TOKEN_ENDPOINT, USER_ID, without } from '../fixtures';
 
@@ -36,7 +38,7 @@ let otherKey: CryptoKey;
 async function signed(payload: JsonRecord, protectedHeader: JsonRecord = { alg: 'RS256', kid: 'k1' }, key?: CryptoKey | Uint8Array) {
   return new SignJWT(payload).setProtectedHeader(protectedHeader as { alg: string }).sign(key ?? keys.privateKey);
 }
-const verified = (makeToken: () => Promise<string>, expect: Partial<TokenExpectations> = {}): Check => async () =>
+const verified = (makeToken: () => Promise<string>, expect: Partial<VerifyOptions> = {}): Check => async () =>
   (await verifyAccessToken(await makeToken(), { keys: keys.jwks, now: NOW, issuer: ISSUER, audience: API_AUDIENCE, correlationId: 'rules-test', ...expect })).findings;
 const lint = (text: string): Check => () => lintDocument(text, { now: NOW }).findings;
 
@@ -93,6 +95,8 @@ const cases: [string, Check, Check][] = [
   ['AGBAC062', header({ alg: 'PS256', kid: 'k1' }), header({ alg: 'ES256', kid: 'k1' })],
   ['AGBAC063', header({ alg: 'RS256' }), header({ alg: 'RS256', kid: 'agent-key-1' })],
   ['AGBAC090', verified(async () => 'eyJhbGciOiJSUzI1NiJ9.not+base64.sig'), verified(() => signed(goodToken()))],
+  ['AGBAC091', () => unreadableFile('not a regular file (a FIFO)').findings, lint(JSON.stringify(goodAssertion()))],
+  ['AGBAC092', lint(`${'['.repeat(65)}${']'.repeat(65)}`), lint(`${'['.repeat(64)}${']'.repeat(64)}`)],
   ['AGBAC100', verified(() => signed(goodToken(), { alg: 'RS256', kid: 'k1' }, otherKey)), verified(() => signed(goodToken()))],
   ['AGBAC101', verified(() => signed(goodToken(), { alg: 'HS256', kid: 'k1' }, new TextEncoder().encode('x'.repeat(32)))), verified(() => signed(goodToken()))],
   ['AGBAC102', verified(() => signed(goodToken(), { alg: 'RS256', kid: 'unknown-kid' })), verified(() => signed(goodToken()))],
@@ -111,6 +115,13 @@ const cases: [string, Check, Check][] = [
   ['AGBAC115', token(goodToken(), { humanApproval: { kind: 'group', group: 'FinanceUsers', memberOf: ['Everyone'] } }), token(goodToken(), { humanApproval: { kind: 'group', group: 'FinanceUsers', memberOf: ['Everyone', 'FinanceUsers'] } })],
   ['AGBAC116', token(goodToken(), { expectedActor: { sub: USER_ID, email: 'alice@corp.example.com', name: 'Alice S.' } }), token(goodToken(), { expectedActor: { sub: USER_ID, email: 'alice@corp.example.com', name: 'Alice Smith' } })],
   ['AGBAC117', token(goodToken({ sub: USER_ID, cid: CLIENT_ID, act: { sub: CLIENT_ID } })), token(goodToken())],
+  ['AGBAC118', token(goodToken(act({ sub: 'alice' }))), token(goodToken())],
+  ['AGBAC119', token(goodToken(act({ sub: CLIENT_ID }))), token(goodToken())],
+  ['AGBAC120', verified(() => signed(goodToken())), verified(() => signed(goodToken()), { humanApproval: { kind: 'waived' } })],
+  ['AGBAC121', token(goodToken({ exp: NOW + 86400 * 365 * 100 })), token(goodToken({ iat: NOW, exp: NOW + 86400 }))],
+  ['AGBAC122', verified(() => signed(goodToken(), { alg: 'RS256', kid: 'k1', crit: ['b64'], b64: true })), verified(() => signed(goodToken()))],
+  ['AGBAC123', token(goodToken({ act: { sub: USER_ID, act: { sub: '00u9z8y7x6w5v4u3t2s' } } })), token(goodToken())],
+  ['AGBAC124', verified(() => signed(goodToken()), { keys: () => Promise.reject(new Error('connection refused')) }), verified(() => signed(goodToken()))],
 ];
 
 function delegation(): JsonRecord {

@@ -48,6 +48,7 @@ describe('verifyAccessToken', () => {
       action: 'read',
       resource: '/reports/q4',
       reasons: [],
+      checks: { signature: 'passed', issuer: 'passed', audience: 'passed', lifetime: 'passed', agent: 'passed', scopes: 'passed', human: 'passed', delegation: 'passed' },
       token_id: goodToken().jti,
       agbac_ver: '1.0',
       delegation: { method: 'explicit', granted_at: '2026-01-02T09:55:00Z' },
@@ -105,7 +106,7 @@ describe('verifyAccessToken', () => {
   it('denies a tampered payload as a bad signature', async () => {
     const [h, , s] = (await sign(goodToken())).split('.');
     const tampered = `${h}.${Buffer.from(JSON.stringify(goodToken({ act: { sub: '00u9z9z9z9z9z9z9z9z' } }))).toString('base64url')}.${s}`;
-    const result = await verifyAccessToken(tampered, options({ humanApproval: undefined }));
+    const result = await verifyAccessToken(tampered, options({ humanApproval: { kind: 'waived' } }));
     assert.equal(result.decision, 'DENY');
     assert.deepEqual(result.findings.map((f) => f.code), ['AGBAC100']);
   });
@@ -116,12 +117,15 @@ describe('verifyAccessToken', () => {
     assert.equal((await verifyAccessToken(token, options({ keys: jwks.keys[0] as JsonRecord }))).decision, 'ALLOW');
   });
 
-  it('takes a key resolver (as a remote key set is), and reports its failures as the reason', async () => {
+  it('takes a key resolver (as a remote key set is), and reports its failure as an outage, not a bad token', async () => {
     const token = await sign(goodToken());
     const failing = () => Promise.reject(new Error('JWKS fetch timed out'));
     const result = await verifyAccessToken(token, options({ keys: failing }));
     assert.equal(result.decision, 'DENY');
-    assert.match(result.findings[0]?.message ?? '', /JWKS fetch timed out/);
+    assert.deepEqual(result.findings.map((f) => f.code), ['AGBAC124']);
+    assert.match(result.findings[0]?.message ?? '', /keys could not be fetched \(JWKS fetch timed out\)/);
+    assert.deepEqual(result.audit.reasons, ['AGBAC124 keys-unavailable']);
+    assert.equal(result.checks.signature, 'unavailable');
   });
 
   it('refuses unusable verification keys as a configuration error', async () => {

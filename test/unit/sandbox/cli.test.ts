@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -23,8 +24,8 @@ interface Running {
 }
 
 /** Starts `agbac sandbox …` and waits for its banner. */
-async function run(args: string[]): Promise<Running> {
-  const child = spawn(process.execPath, [CLI, 'sandbox', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function run(args: string[], env: Record<string, string> = {}): Promise<Running> {
+  const child = spawn(process.execPath, [CLI, 'sandbox', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
@@ -111,9 +112,24 @@ describe('agbac sandbox', () => {
 
   it('takes the credentials given, serves HTTPS with --tls, and exits 0 on SIGTERM', async () => {
     const dir = await folder('agbac-cli-tls-');
-    const running = await run(['--tls', '--tls-dir', dir, '--client-secret', 's'.repeat(64), '--api-token', '00apiTokenForTheTest0000000000000000000000', '--accept-issuer-audience']);
+    const secretFile = join(dir, 'secret.txt');
+    await writeFile(secretFile, `${'s'.repeat(64)}\n`);
+    const apiToken = '00apiTokenForTheTest0000000000000000000000';
+    const running = await run(['--tls', '--tls-dir', dir, '--client-secret-file', secretFile, '--api-token-env', 'SANDBOX_API_TOKEN', '--accept-issuer-audience'], { SANDBOX_API_TOKEN: apiToken });
     assert.match(running.info.get('Org URL') ?? '', /^https:\/\//);
-    assert.equal(running.info.get('Client secret'), 's'.repeat(64));
+    // Given secrets are used and never printed.
+    assert.match(running.banner, /Client secret: +\(the one given\)/);
+    assert.ok(!running.banner.includes('s'.repeat(64)) && !running.banner.includes(apiToken), running.banner);
+    const ca = await readFile(join(dir, 'agbac-sandbox-ca.pem'), 'utf8');
+    const orgUrl = running.info.get('Org URL') ?? '';
+    const users = await new Promise<number>((done, fail) => {
+      const request = httpsGet(`${orgUrl}/api/v1/users`, { ca, headers: { authorization: `SSWS ${apiToken}` } }, (response) => {
+        response.resume();
+        done(response.statusCode ?? 0);
+      });
+      request.on('error', fail);
+    });
+    assert.equal(users, 200, 'the API token given is the one the sandbox takes');
     assert.equal(running.info.get('CA file'), join(dir, 'agbac-sandbox-ca.pem'));
     assert.ok(existsSync(join(dir, 'agbac-sandbox-ca.pem')));
     assert.match(running.banner, /NODE_EXTRA_CA_CERTS=/);
@@ -148,5 +164,25 @@ describe('agbac sandbox', () => {
     assert.equal(usage.code, 2);
     const tlsDirAlone = await runToEnd(['--tls-dir', dir]);
     assert.equal(tlsDirAlone.code, 2);
+  });
+
+  it('refuses secrets on the command line without repeating them, and secret files that are no files', async () => {
+    const secret = 'TopSecretValueThatMustNotBeEchoed0123456789';
+    for (const flag of ['--client-secret', '--api-token']) {
+      const refused = await runToEnd([flag, secret]);
+      assert.equal(refused.code, 2);
+      assert.match(refused.stderr, new RegExp(`^agbac sandbox: ${flag} no longer takes the secret on the command line .*${flag}-env VAR or ${flag}-file FILE`));
+      assert.ok(!refused.stderr.includes(secret), refused.stderr);
+    }
+    const valueAsName = await runToEnd(['--api-token-env', '00abc-secret value']);
+    assert.equal(valueAsName.code, 2);
+    assert.match(valueAsName.stderr, /--api-token-env takes the NAME of an environment variable/);
+    assert.ok(!valueAsName.stderr.includes('00abc'), valueAsName.stderr);
+    const unset = await runToEnd(['--client-secret-env', 'AGBAC_TEST_UNSET_VARIABLE']);
+    assert.equal(unset.code, 1);
+    assert.match(unset.stderr, /named by --client-secret-env is not set/);
+    const device = await runToEnd(['--client-secret-file', '/dev/zero']);
+    assert.equal(device.code, 1);
+    assert.match(device.stderr, /--client-secret-file: cannot read \/dev\/zero: not a regular file \(a character device\)/);
   });
 });

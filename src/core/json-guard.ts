@@ -1,0 +1,80 @@
+/**
+ * What `JSON.parse` accepts without a word but a security tool must not: member names that appear
+ * twice in one object (the last silently wins, so two readers can see two different claims) and
+ * nesting so deep that every recursive reader after the parse (jsonc-parser's visitor,
+ * `JSON.stringify`, a tree walk) overflows the stack. One pass of jsonc-parser's scanner, which
+ * keeps no stack of its own, finds both before anything recursive runs.
+ */
+import { createScanner, type SyntaxKind } from 'jsonc-parser';
+
+/**
+ * The deepest nesting any JSON the toolkit reads may have. Tokens and payloads are two or three
+ * levels deep; 64 leaves room for any configuration while keeping recursive readers far from
+ * the stack's limit.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+export type JsonShapeProblem =
+  | { readonly kind: 'too-deep'; readonly offset: number; readonly limit: number }
+  | { readonly kind: 'duplicate-member'; readonly name: string; readonly offset: number };
+
+// jsonc-parser's SyntaxKind is a const enum; isolated modules cannot inline it, so its values are named here.
+const OPEN_BRACE = 1 as SyntaxKind;
+const CLOSE_BRACE = 2 as SyntaxKind;
+const OPEN_BRACKET = 3 as SyntaxKind;
+const CLOSE_BRACKET = 4 as SyntaxKind;
+const COMMA = 5 as SyntaxKind;
+const STRING = 10 as SyntaxKind;
+const EOF = 17 as SyntaxKind;
+
+/** An array frame: it has no member names. */
+const ARRAY = null;
+
+/**
+ * The first shape problem of a JSON (or JSONC) text: nesting deeper than `maxDepth`, or, with
+ * `duplicates`, a member name repeated in one object (compared after unescaping, so `"a"` and
+ * `"\u0061"` are the same name). Syntax errors are not its business: the parser reports them.
+ */
+export function jsonShapeProblem(text: string, options: { maxDepth?: number; duplicates?: boolean } = {}): JsonShapeProblem | undefined {
+  const limit = options.maxDepth ?? MAX_JSON_DEPTH;
+  const scanner = createScanner(text, true);
+  // One entry per open object (its names so far, when duplicates are checked) or array.
+  const frames: (Set<string> | undefined | typeof ARRAY)[] = [];
+  let expectName = false;
+  for (let token = scanner.scan(); token !== EOF; token = scanner.scan()) {
+    if (token === OPEN_BRACE || token === OPEN_BRACKET) {
+      if (frames.length >= limit) return { kind: 'too-deep', offset: scanner.getTokenOffset(), limit };
+      const isObject = token === OPEN_BRACE;
+      frames.push(isObject ? (options.duplicates ? new Set() : undefined) : ARRAY);
+      expectName = isObject;
+    } else if (token === CLOSE_BRACE || token === CLOSE_BRACKET) {
+      frames.pop();
+      expectName = false;
+    } else if (token === COMMA) {
+      expectName = frames.length > 0 && frames[frames.length - 1] !== ARRAY;
+    } else if (token === STRING && expectName) {
+      expectName = false;
+      const names = frames[frames.length - 1];
+      if (!names) continue;
+      const name = scanner.getTokenValue();
+      if (names.has(name)) return { kind: 'duplicate-member', name, offset: scanner.getTokenOffset() };
+      names.add(name);
+    } else {
+      expectName = false;
+    }
+  }
+  return undefined;
+}
+
+/** The nesting depth of a parsed JSON value, counted without recursion; stops at `limit` + 1. */
+export function jsonDepthExceeds(value: unknown, limit = MAX_JSON_DEPTH): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let entry = stack.pop(); entry; entry = stack.pop()) {
+    const [item, depth] = entry;
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth >= limit) return true;
+    const children = Array.isArray(item) ? item : Object.values(item);
+    for (const child of children) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+  return false;
+}
