@@ -6,6 +6,9 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from '../../../src/core';
 import { DEFAULT_IDS, type Sandbox, startSandbox } from '../../../src/sandbox';
@@ -183,5 +186,113 @@ describe('agbac doctor --act-via token-exchange', () => {
     const run = await agbac(['doctor', '--org-url', sandbox.orgUrl, '--api-token-env', 'API_TOKEN', '--auth-server', sandbox.authServerId, '--client-id', sandbox.clientId, '--subject-token', 'x'], { env: { API_TOKEN: sandbox.apiToken } });
     assert.equal(run.status, 2);
     assert.match(run.stderr, /--subject-token goes with --act-via token-exchange/);
+  });
+});
+
+describe('agbac verify --policy: AGBAC 1.0 §7.1 in full on exchanged tokens', () => {
+  let dir: string;
+  const policyFile = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const FINANCE_POLICY = `# Who may act for whom (AGBAC 1.0 §7.3)
+version: 1
+delegations:
+  - description: The finance agent works for the finance team
+    agents: [${DEFAULT_IDS.clientId}]
+    humans:
+      groups: [${DEFAULT_IDS.financeGroup}]
+    scopes: [finance.read]
+explicitScopes: [finance.read]
+maxDelegationAgeSeconds: 3600
+`;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'agbac-policy-'));
+  });
+
+  async function exchanged(username: string): Promise<string> {
+    const run = await exchange(await signedIn(['--agent', sandbox.clientId], username));
+    assert.equal(run.status, 0, run.stderr);
+    return run.stdout.trim();
+  }
+
+  function verify(token: string, policy: string, extra: string[] = []): Promise<Run> {
+    return agbac(
+      ['verify', '-', '--issuer', sandbox.issuer, '--audience', DEFAULT_IDS.audience, '--scope', 'finance.read', '--policy', policy,
+        '--org-url', sandbox.orgUrl, '--api-token-env', 'API_TOKEN', ...extra],
+      { env: { API_TOKEN: sandbox.apiToken }, input: token },
+    );
+  }
+
+  interface VerifyJson {
+    decision: string;
+    agent: string;
+    human: string;
+    mapping: { name: string };
+    policy: { rule: number | null; checks: { name: string; outcome: string; detail: string }[] };
+    findings: { code: string; message: string }[];
+    audit: { decision: string; agent_id: string; human_id: string; delegation: Record<string, unknown>; policy: { rule: number | null; checks: Record<string, string> }; reasons: string[] };
+  }
+
+  it("ALLOWs Alice's exchanged token for the Finance Agent under a FinanceUsers policy, delegation explicit", async () => {
+    const run = await verify(await exchanged(DEFAULT_IDS.aliceLogin), policyFile('finance.yaml', FINANCE_POLICY), ['--format', 'json']);
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    const result = JSON.parse(run.stdout) as VerifyJson;
+    assert.equal(result.decision, 'ALLOW');
+    assert.deepEqual([result.agent, result.human, result.mapping.name], [sandbox.clientId, DEFAULT_IDS.alice, 'okta-on-behalf-of']);
+    assert.deepEqual(result.policy.checks.map((check) => [check.name, check.outcome]), [
+      ['agent-permitted', 'passed'], ['human-permitted', 'passed'], ['delegation-valid', 'passed'], ['delegation-unexpired', 'passed'], ['delegation-appropriate', 'passed'],
+    ]);
+    assert.equal(result.policy.rule, 0);
+    const { delegation } = result.audit;
+    assert.deepEqual([delegation.type, delegation.evidence, delegation.shape, delegation.chain], ['explicit', 'sign-in', 'okta-on-behalf-of', [sandbox.clientId]]);
+    assert.equal(typeof delegation.granted_at, 'string');
+    assert.deepEqual(result.audit.policy.checks, { 'agent-permitted': 'passed', 'human-permitted': 'passed', 'delegation-valid': 'passed', 'delegation-unexpired': 'passed', 'delegation-appropriate': 'passed' });
+
+    const text = await verify(await exchanged(DEFAULT_IDS.aliceLogin), policyFile('finance.yaml', FINANCE_POLICY));
+    assert.equal(text.status, 0, text.stdout);
+    assert.match(text.stdout, /^ALLOW {2}agent 0oa123abc456xyz {2}human /);
+    assert.match(text.stdout, /policy: agent-permitted passed, human-permitted passed, delegation-valid passed, delegation-unexpired passed, delegation-appropriate passed \(delegation 0\)/);
+    assert.match(text.stdout, /delegation: explicit on the human's own sign-in, granted \S+, agents 0oa123abc456xyz/);
+  });
+
+  it('DENYs the same agent under a policy that does not list it', async () => {
+    const other = policyFile('other.json', JSON.stringify({ version: 1, delegations: [{ agents: ['0oaPayrollAgent0001'], humans: { groups: [DEFAULT_IDS.financeGroup] } }] }));
+    const run = await verify(await exchanged(DEFAULT_IDS.aliceLogin), other, ['--format', 'json']);
+    assert.equal(run.status, 1, run.stdout + run.stderr);
+    const result = JSON.parse(run.stdout) as VerifyJson;
+    assert.equal(result.decision, 'DENY');
+    assert.deepEqual(result.audit.reasons, ['AGBAC140 policy-agent-not-permitted']);
+    assert.deepEqual(result.policy.checks.filter((check) => check.outcome === 'failed').map((check) => check.name), ['agent-permitted', 'human-permitted']);
+  });
+
+  it("DENYs Bob's exchanged token: he is not in FinanceUsers", async () => {
+    const run = await verify(await exchanged(DEFAULT_IDS.bobLogin), policyFile('finance.yaml', FINANCE_POLICY));
+    assert.equal(run.status, 1, run.stdout + run.stderr);
+    assert.match(run.stdout, /^DENY {2}agent 0oa123abc456xyz {2}human /);
+    assert.match(run.stdout, new RegExp(`✗ AGBAC141 The delegation policy does not let "${sandbox.clientId}" act for "${DEFAULT_IDS.bob}": not listed by id, and in none of FinanceUsers`));
+    assert.match(run.stdout, /✗ human-permitted:/);
+  });
+
+  it("DENYs the guide's token for Alice where the policy wants explicit delegation: the agent's word is not her sign-in", async () => {
+    const token = await agbac(['token', '--token-endpoint', sandbox.tokenEndpoint, '--client-id', sandbox.clientId, '--client-secret-env', 'AGENT_SECRET', '--scope', 'finance.read', '--act-sub', DEFAULT_IDS.alice], { env: env() });
+    assert.equal(token.status, 0, token.stderr);
+    const run = await verify(token.stdout.trim(), policyFile('finance.yaml', FINANCE_POLICY), ['--format', 'json']);
+    assert.equal(run.status, 1, run.stdout);
+    const result = JSON.parse(run.stdout) as VerifyJson;
+    assert.equal(result.mapping.name, 'okta');
+    assert.ok(result.audit.reasons.includes('AGBAC142 explicit-delegation-required'), result.audit.reasons.join(', '));
+    assert.deepEqual([result.audit.delegation.type, result.audit.delegation.evidence], ['unknown', 'agent']);
+  });
+
+  it('names a broken policy in one line with its place, exit 1', async () => {
+    const broken = policyFile('broken.yaml', `version: 1\ndelegations:\n  - agents: [${DEFAULT_IDS.clientId}]\n    humans:\n      ids: [alice@corp.example.com]\n`);
+    const run = await verify('x', broken);
+    assert.equal(run.status, 1);
+    const lines = run.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, run.stderr);
+    assert.match(lines[0] ?? '', /^agbac verify: the delegation policy is not valid: \S+broken\.yaml:5:13: delegations\[0\]\.humans\.ids\[0\] "alice@corp\.example\.com" is not an Okta user id \(00u…\): approve people by id, never by email or login/);
   });
 });
