@@ -1,7 +1,15 @@
-// Bundles the extension and the `agbac` CLI.
+// Bundles the extension, its lazily loaded chunks, the inspector's webview script and the `agbac` CLI.
 //   node esbuild.mjs               development build (source maps)
-//   node esbuild.mjs --production  minified, no source maps
+//   node esbuild.mjs --production  minified, no source maps (what `npm run package` ships)
 //   node esbuild.mjs --watch       rebuild on change (problem matcher friendly output)
+//
+// The extension is one file, dist/extension.js. What it needs only for some commands is loaded on
+// first use: its own modules for Okta management and the sandbox are wrapped by esbuild into
+// functions that run on the first `import()`, and the two large libraries behind them live in
+// chunks of their own that are `require`d then:
+//   dist/okta-sdk.js   @okta/okta-sdk-nodejs (the Management API; about 4.5 MB minified)
+//   dist/x509.js       @peculiar/x509 and reflect-metadata (only the sandbox's HTTPS mode)
+// So the .vsix needs no node_modules, and activation reads neither chunk.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
@@ -23,6 +31,22 @@ const problemMatcherPlugin = {
   },
 };
 
+/** Libraries the extension loads from a chunk next to it instead of bundling them. */
+const CHUNKS = {
+  '@okta/okta-sdk-nodejs': './okta-sdk.js',
+  '@peculiar/x509': './x509.js',
+  'reflect-metadata': './x509.js',
+};
+
+/** Points the chunked libraries at their chunk files (resolved at run time, next to extension.js). */
+const chunksPlugin = {
+  name: 'chunks',
+  setup(build) {
+    const filter = new RegExp(`^(${Object.keys(CHUNKS).map((name) => name.replace(/[/.@-]/g, '\\$&')).join('|')})$`);
+    build.onResolve({ filter }, (args) => ({ path: CHUNKS[args.path], external: true }));
+  },
+};
+
 /** @type {esbuild.BuildOptions} */
 const common = {
   bundle: true,
@@ -41,8 +65,38 @@ const common = {
 // Chunks are named by content hash: clear the old ones so dist/ does not grow with every build.
 rmSync('dist/cli', { recursive: true, force: true });
 
+/** A third-party chunk: always minified, without source maps (nobody debugs into them here). */
+const chunk = (outfile, contents) => ({
+  ...common,
+  stdin: { contents, resolveDir: import.meta.dirname, loader: 'js' },
+  outfile,
+  minify: true,
+  sourcemap: false,
+  // The SDK's dependencies carry `module` builds that refer to browser globals; the Node builds are right here.
+  mainFields: ['main', 'module'],
+});
+
 const builds = [
-  { ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', '@okta/okta-sdk-nodejs'] },
+  {
+    ...common,
+    entryPoints: ['src/vscode/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+    // `import()` becomes a `require` inside a promise: the chunks are CommonJS, and their exports
+    // then arrive whole (a real dynamic import would see only what Node can detect statically).
+    supported: { 'dynamic-import': false },
+    plugins: [...common.plugins, chunksPlugin],
+  },
+  chunk('dist/okta-sdk.js', "module.exports = require('@okta/okta-sdk-nodejs');"),
+  chunk('dist/x509.js', "require('reflect-metadata'); module.exports = require('@peculiar/x509');"),
+  {
+    ...common,
+    entryPoints: ['src/vscode/webview/inspector.ts'],
+    outfile: 'dist/webview/inspector.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
   {
     ...common,
     // The CLI as ES modules with code splitting: each command's code is a chunk loaded when the

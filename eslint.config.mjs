@@ -68,6 +68,32 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // The editor's view models (tree rows, the inspector's model and messages, reports, curl,
+    // redaction): no VS Code and no I/O, so plain Node tests them; nothing from the rest of the editor.
+    files: ['src/vscode/model/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: ioModules.map((name) => ({ name, message: 'src/vscode/model is pure: no VS Code and no I/O (it is tested on plain Node).' })),
+        patterns: [{ regex: '^\\.\\./(?!\\.\\./)', message: 'src/vscode/model imports only itself, core and types: the editor builds on it, not the other way.' }],
+      }],
+    },
+  },
+  {
+    // The inspector's page script runs in a browser frame: no VS Code module, no Node, no other
+    // layer; only the message protocol (model/) and pure core helpers.
+    files: ['src/vscode/webview/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: ioModules.map((name) => ({ name, message: 'The webview script runs in a browser frame: no VS Code module and no Node.' })),
+        patterns: [
+          { regex: '^node:', message: 'The webview script runs in a browser frame: no Node.' },
+          { group: layerPatterns('oauth', 'okta', 'hook', 'sandbox', 'cli'), message: 'The webview script talks to the extension through messages only.' },
+          { regex: '^\\.\\./(?!model/|\\.\\./core/)', message: 'The webview script imports only the message protocol (../model) and pure core helpers.' },
+        ],
+      }],
+    },
+  },
 );
 
 /** Import patterns that reach the named layers of src/ from anywhere in the tree. */

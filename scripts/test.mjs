@@ -1,5 +1,6 @@
-// The project's whole test run: build, type checks, lint, unit tests on Node, and the extension's
-// suite inside a real VS Code (code-server). Ends with one plain line: "N passed, N failed".
+// The project's whole test run: build, type checks, lint, unit tests on Node, the extension's
+// suite inside a real VS Code (code-server), and the packaged .vsix installed there and smoke
+// tested. Ends with one plain line: "N passed, N failed".
 //   node scripts/test.mjs            everything
 //   node scripts/test.mjs --unit     build, checks and unit tests only
 import { spawn } from 'node:child_process';
@@ -45,6 +46,7 @@ async function step(name, command, args) {
 await step('build', process.execPath, ['esbuild.mjs']);
 await step('type check', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
 await step('core purity check', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.core.json']);
+await step('webview type check', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'src/vscode/webview']);
 await step('lint', process.execPath, ['node_modules/eslint/bin/eslint.js', '.']);
 
 mkdirSync(join(root, 'out'), { recursive: true });
@@ -78,6 +80,16 @@ if (!unitOnly) {
   if (picture.code === 0) totals.passed += 1;
   else totals.failed += 1;
   console.log(`screenshot: ${picture.code === 0 ? '1 passed, 0 failed' : '0 passed, 1 failed'}`);
+
+  // Last, as users get it: `npm run package` (a production build into dist/), a look inside the
+  // .vsix, and the smoke suite against the copy code-server installed from it.
+  const vsix = await run(process.execPath, ['--import', 'tsx', 'test/vscode/vsix.ts'], { capture: true });
+  const vsixCount = [...vsix.output.matchAll(/^vsix: (\d+) passed, (\d+) failed$/gm)].at(-1);
+  if (vsixCount) {
+    totals.passed += Number(vsixCount[1]);
+    totals.failed += Number(vsixCount[2]);
+  }
+  if (!vsixCount || (vsix.code !== 0 && Number(vsixCount[2]) === 0)) problems.push(`the .vsix smoke test did not complete (exit ${vsix.code})`);
 }
 
 for (const problem of problems) console.error(`✗ ${problem}`);

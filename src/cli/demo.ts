@@ -6,11 +6,11 @@
 import { checkAssertionPayload, decodeJwt, type Human, redactToken, type Verification } from '../core';
 import { requestToken, TokenError, verifyLive } from '../oauth';
 import { adviceFor, connectOrg, oktaDirectory } from '../okta';
-import { startSandbox } from '../sandbox';
+import { DEFAULT_IDS, startSandbox } from '../sandbox';
 import { type Command, EXIT, json, parse } from './common';
 
-const ALICE: Human = { id: '00u123abc456xyz', email: 'alice@corp.example.com', name: 'Alice Smith' };
-const BOB: Human = { id: '00u456def789uvw', email: 'bob@corp.example.com', name: 'Bob Jones' };
+const ALICE: Human = { id: DEFAULT_IDS.alice, email: DEFAULT_IDS.aliceLogin, name: 'Alice Smith' };
+const BOB: Human = { id: DEFAULT_IDS.bob, email: DEFAULT_IDS.bobLogin, name: 'Bob Jones' };
 const AUDIENCE = 'https://api.example.com/finance';
 const SCOPE = 'finance.read';
 const GROUP = 'FinanceUsers';

@@ -31,9 +31,11 @@ export const verifyCommand: Command = {
 
 Checks the signature (RS256 only, unless --alg says otherwise), issuer, audience, times, the
 agent (sub, cid), the scopes, and the human (act), then decides: ALLOW only when every check passes
-and both subjects are approved. The human is approved by Okta user id, never by login or email:
-by --human, --group or a delegation policy. Without any the decision is DENY, unless
---no-human-check waives it: the outcome is then ALLOW_HUMAN_UNCHECKED, never ALLOW.
+and both subjects are approved. The agent is approved by client id (--agent); the human by Okta
+user id, never by login or email (--human or --group); or both by a delegation policy
+(--policy). A subject approved by nothing makes the decision DENY, unless its check is waived on
+purpose (--no-agent-check, --no-human-check): the outcome is then ALLOW_AGENT_UNCHECKED,
+ALLOW_HUMAN_UNCHECKED or ALLOW_UNCHECKED, never ALLOW.
 
 With --policy FILE (JSON or YAML, media/schemas/delegation-policy.schema.json) the decision is
 AGBAC 1.0 §7.1 in full, and names each check: the agent permitted, the human permitted (by user id,
@@ -48,7 +50,8 @@ Options:
   --issuer URL          the expected issuer, e.g. https://dev-123456.okta.com/oauth2/aus123abc456
   --audience AUD        the expected API audience, e.g. https://api.example.com/finance
   --scope S             a scope the action needs (repeatable)
-  --agent ID            an approved agent client id (repeatable; unchecked when absent)
+  --agent ID            an approved agent: its client id, 0oa… (repeatable)
+  --no-agent-check      approve no agent on purpose: the best outcome is ALLOW_AGENT_UNCHECKED
   --human ID            an approved human: an Okta user id, 00u… (repeatable)
   --group NAME          or approve the human by membership of this Okta group, looked up with
                         --org-url URL --api-token-env VAR (the Management API)
@@ -61,8 +64,8 @@ Options:
                         okta-on-behalf-of (uid = human, cid = agent), token-exchange or rfc8693
                         (sub = human, act.sub = agent), or auto (told from the token's shape; the
                         guide's when it cannot be told). Default: the policy's mapping (auto) with
-                        --policy, auto with --agent, otherwise okta, so that a person's own token is
-                        never read as an agent's without the agent being checked
+                        --policy, okta with --no-agent-check (a person's own token must never pass
+                        as an agent's unchecked), auto otherwise
   --alg ALG             an allowed signing algorithm (repeatable; default RS256)
   --action A --resource R --correlation-id ID   recorded in the audit event
   --clock-skew SECONDS  default 60
@@ -70,7 +73,7 @@ Options:
   --now TIME            evaluate at this time (seconds or ISO)
   --format text|json    json has decision, checks, findings, agent, human and the audit event
 
-Exit status: 0 ALLOW (or ALLOW_HUMAN_UNCHECKED with --no-human-check), 1 DENY, 2 usage error.`,
+Exit status: 0 ALLOW (or an ALLOW_…_UNCHECKED with a waived check), 1 DENY, 2 usage error.`,
   async run(args, io) {
     const { values, positionals } = parse(args, {
       jwks: { type: 'string' },
@@ -89,6 +92,7 @@ Exit status: 0 ALLOW (or ALLOW_HUMAN_UNCHECKED with --no-human-check), 1 DENY, 2
       'correlation-id': { type: 'string' },
       group: { type: 'string' },
       'no-human-check': { type: 'boolean' },
+      'no-agent-check': { type: 'boolean' },
       ...ORG_OPTIONS,
       'clock-skew': { type: 'string' },
       'max-lifetime': { type: 'string' },
@@ -100,6 +104,8 @@ Exit status: 0 ALLOW (or ALLOW_HUMAN_UNCHECKED with --no-human-check), 1 DENY, 2
     if (!values.issuer) throw new UsageError('--issuer is required');
     if (!values.audience) throw new UsageError('--audience is required');
     const waived = values['no-human-check'] === true;
+    const agentWaived = values['no-agent-check'] === true;
+    if (agentWaived && values.agent) throw new UsageError('approve the agent by --agent or waive the check with --no-agent-check, not both');
     if ([values.human, values.group, waived || undefined].filter((given) => given !== undefined).length > 1) {
       throw new UsageError('approve the human by one of --human, --group or --no-human-check');
     }
@@ -112,7 +118,9 @@ Exit status: 0 ALLOW (or ALLOW_HUMAN_UNCHECKED with --no-human-check), 1 DENY, 2
     const format = formatOption(values.format, ['text', 'json'] as const);
     if (waived && values.policy) throw new UsageError('--no-human-check and --policy contradict each other: the policy approves the human');
     const policy = values.policy === undefined ? undefined : await policyFile(values.policy);
-    const choice = values.mapping ?? (policy ? policy.mapping : values.agent ? 'auto' : 'okta');
+    if (agentWaived && values.policy) throw new UsageError('--no-agent-check and --policy contradict each other: the policy approves the agent');
+    // Told from the shape only where the agent is checked: a person's own token must never pass as an agent's.
+    const choice = values.mapping ?? (policy ? policy.mapping : agentWaived ? 'okta' : 'auto');
     const mapping = choice === 'auto' ? undefined : CLAIM_MAPPINGS[choice];
     if (choice !== 'auto' && !mapping) throw new UsageError(`--mapping must be auto, ${Object.keys(CLAIM_MAPPINGS).join(', ')}; got "${values.mapping}"`);
 
@@ -136,6 +144,7 @@ Exit status: 0 ALLOW (or ALLOW_HUMAN_UNCHECKED with --no-human-check), 1 DENY, 2
       audience: values.audience,
       requiredScopes: values.scope ?? [],
       approvedAgents: values.agent,
+      waiveAgentCheck: agentWaived,
       human,
       expectedActor: values.assertion ? await assertionActor(values.assertion, io) : undefined,
       profile: profileOption(values.profile),
@@ -158,7 +167,7 @@ Exit status: 0 ALLOW (or ALLOW_HUMAN_UNCHECKED with --no-human-check), 1 DENY, 2
     });
 
     const unchecked = [
-      ...(values.agent || policy ? [] : ['the agent was not checked against an approved list (--agent)']),
+      ...(values.agent || policy ? [] : agentWaived ? ['the agent\'s approval was waived (--no-agent-check): this is not a dual-subject ALLOW'] : ['the agent was not approved by a list (--agent), so the request is denied']),
       ...(values.human || values.group || policy ? [] : waived ? ['the human\'s approval was waived (--no-human-check): this is not a dual-subject ALLOW'] : ['the human was not approved by a list (--human) or a group (--group), so the request is denied']),
     ];
     io.out(format === 'json' ? json(verificationJson(result, unchecked)) : verificationText(result, unchecked));

@@ -8,7 +8,7 @@ import { messageOf } from './errors';
 import { type AudienceStyle, type AuthMethod, isAudienceStyle, isAuthMethod } from './profiles';
 import { isRecord } from './rules/finding';
 import { looksLikeUserId } from './rules/shared';
-import { normalizeOrgUrl, oktaServerUrls, type ServerUrls } from './urls';
+import { normalizeOrgUrl, oktaServerUrls, requireSecureUrl, type ServerUrls } from './urls';
 
 export interface Connection {
   /** Unique, shown in the editor's tree. */
@@ -27,7 +27,17 @@ export interface Connection {
   readonly humans: readonly Human[];
   /** The group that approves humans (e.g. FinanceUsers), when approval is by group. */
   readonly group?: string;
+  /**
+   * How the human reaches the token: in the client assertion's `act` (the guide's claim
+   * expression; the default), or in an act assertion on the token URL for a token inline hook.
+   */
+  readonly actDelivery: ActDelivery;
+  /** The token inline hook's URL as registered with Okta (the act assertion's audience); with `inline-hook`. */
+  readonly hookUrl?: string;
 }
+
+export const ACT_DELIVERIES = ['assertion', 'inline-hook'] as const;
+export type ActDelivery = (typeof ACT_DELIVERIES)[number];
 
 export function connectionUrls(connection: Pick<Connection, 'orgUrl' | 'authServerId'>): ServerUrls {
   return oktaServerUrls({ orgUrl: connection.orgUrl, authServerId: connection.authServerId });
@@ -69,6 +79,18 @@ export function readConnection(value: unknown): { connection: Connection } | { e
   const apiAudience = text('apiAudience', false);
   const kid = text('kid', false);
   const group = text('group', false);
+  const actDelivery = value.actDelivery ?? 'assertion';
+  if (!ACT_DELIVERIES.includes(actDelivery as ActDelivery)) errors.push('"actDelivery" must be assertion or inline-hook');
+  const hookUrl = text('hookUrl', false);
+  if (hookUrl) {
+    try {
+      requireSecureUrl(hookUrl, '"hookUrl"');
+    } catch (error) {
+      errors.push(messageOf(error));
+    }
+  } else if (actDelivery === 'inline-hook') {
+    errors.push('"hookUrl" is required with "actDelivery": "inline-hook" (the hook\'s URL, the act assertion\'s audience)');
+  }
   const authMethod = value.authMethod ?? 'client_secret_jwt';
   if (!isAuthMethod(authMethod)) errors.push('"authMethod" must be client_secret_jwt or private_key_jwt');
   const audienceStyle = value.audienceStyle ?? 'token-endpoint';
@@ -103,9 +125,11 @@ export function readConnection(value: unknown): { connection: Connection } | { e
       audienceStyle,
       scopes: scopes as string[],
       humans,
+      actDelivery: actDelivery as ActDelivery,
       ...(apiAudience ? { apiAudience } : {}),
       ...(kid ? { kid } : {}),
       ...(group ? { group } : {}),
+      ...(hookUrl ? { hookUrl } : {}),
     },
   };
 }

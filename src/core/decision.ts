@@ -4,9 +4,10 @@
  * and the delegation (when the profile has one) is valid.
  *
  * The outcomes: `ALLOW` means both subjects were approved, always; `DENY` that a check failed or
- * the human was approved by nothing; `ALLOW_HUMAN_UNCHECKED` that every check that ran passed
- * while the caller explicitly waived the human's approval. It is a distinct word so that no
- * reader of the output or the audit log can take it for a dual-subject ALLOW.
+ * a subject was approved by nothing; `ALLOW_HUMAN_UNCHECKED`, `ALLOW_AGENT_UNCHECKED` and
+ * `ALLOW_UNCHECKED` (both) that every check that ran passed while the caller explicitly waived
+ * that subject's approval. They are distinct words so that no reader of the output or the audit
+ * log can take them for a dual-subject ALLOW.
  */
 import { type RuleCode, ruleFor } from './rules/catalogue';
 import type { Finding } from './rules/finding';
@@ -16,15 +17,28 @@ import { looksLikeEmail } from './rules/shared';
 import type { DelegationContext, DelegationEvidence, DelegationType } from './delegation';
 import type { PolicyDecision } from './policy';
 
-export type Decision = 'ALLOW' | 'DENY' | 'ALLOW_HUMAN_UNCHECKED';
+export const DECISIONS = ['ALLOW', 'DENY', 'ALLOW_HUMAN_UNCHECKED', 'ALLOW_AGENT_UNCHECKED', 'ALLOW_UNCHECKED'] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+/** Whether a subject's approval was required (and so given, or the findings deny) or waived by the caller. */
+export type Approval = 'approved' | 'waived';
 
 /**
- * ALLOW iff no finding is an error (warnings and notes never deny); ALLOW_HUMAN_UNCHECKED instead
- * when the human's approval was waived.
+ * ALLOW iff no finding is an error (warnings and notes never deny); an ALLOW that names what was
+ * unchecked instead when a subject's approval was waived.
  */
-export function decide(findings: readonly Finding[], human: 'approved' | 'waived' = 'approved'): Decision {
+export function decide(findings: readonly Finding[], waivers: { readonly agent?: Approval; readonly human?: Approval } = {}): Decision {
   if (findings.some((finding) => finding.severity === 'error')) return 'DENY';
-  return human === 'waived' ? 'ALLOW_HUMAN_UNCHECKED' : 'ALLOW';
+  const agentWaived = waivers.agent === 'waived';
+  const humanWaived = waivers.human === 'waived';
+  if (agentWaived && humanWaived) return 'ALLOW_UNCHECKED';
+  if (agentWaived) return 'ALLOW_AGENT_UNCHECKED';
+  return humanWaived ? 'ALLOW_HUMAN_UNCHECKED' : 'ALLOW';
+}
+
+/** True for ALLOW and the ALLOWs with a waived approval: the request may go ahead. */
+export function allows(decision: Decision): boolean {
+  return decision !== 'DENY';
 }
 
 /** The checks a decision is made of, in the order they are reported. */
@@ -46,7 +60,7 @@ const CHECK_OF: Partial<Record<RuleCode, CheckName>> = {
   AGBAC103: 'issuer',
   AGBAC104: 'audience',
   AGBAC023: 'lifetime', AGBAC105: 'lifetime', AGBAC106: 'lifetime', AGBAC107: 'lifetime', AGBAC108: 'lifetime', AGBAC121: 'lifetime',
-  AGBAC109: 'agent', AGBAC110: 'agent', AGBAC111: 'agent', AGBAC114: 'agent',
+  AGBAC109: 'agent', AGBAC110: 'agent', AGBAC111: 'agent', AGBAC114: 'agent', AGBAC125: 'agent',
   AGBAC112: 'scopes',
   AGBAC029: 'human', AGBAC030: 'human', AGBAC031: 'human', AGBAC032: 'human', AGBAC113: 'human', AGBAC115: 'human', AGBAC116: 'human',
   AGBAC118: 'human', AGBAC119: 'human', AGBAC120: 'human', AGBAC123: 'human',
@@ -60,7 +74,7 @@ const CHECK_OF: Partial<Record<RuleCode, CheckName>> = {
 export interface CheckInputs {
   readonly issuer: boolean;
   readonly audience: boolean;
-  readonly agents: boolean;
+  readonly agents: 'approval' | 'waived' | 'none';
   readonly scopes: boolean;
   readonly human: 'approval' | 'waived' | 'none';
   readonly delegation: boolean;
@@ -73,8 +87,8 @@ export function checksOf(findings: readonly Finding[], given: CheckInputs): Chec
   for (const finding of findings) {
     if (finding.severity !== 'error') continue;
     if (finding.code === 'AGBAC124') keysUnavailable = true;
-    // An unapproved human (AGBAC120) is the absence of a check, not a failed one.
-    else if (finding.code !== 'AGBAC120') {
+    // A subject approved by nothing (AGBAC120, AGBAC125) is the absence of a check, not a failed one.
+    else if (finding.code !== 'AGBAC120' && finding.code !== 'AGBAC125') {
       const check = CHECK_OF[finding.code];
       if (check) failed.add(check);
     }
@@ -85,7 +99,7 @@ export function checksOf(findings: readonly Finding[], given: CheckInputs): Chec
     issuer: outcome('issuer', given.issuer),
     audience: outcome('audience', given.audience),
     lifetime: outcome('lifetime', true),
-    agent: outcome('agent', given.agents),
+    agent: failed.has('agent') ? 'failed' : given.agents === 'approval' ? 'passed' : given.agents === 'waived' ? 'waived' : 'not-checked',
     scopes: outcome('scopes', given.scopes),
     human: failed.has('human') ? 'failed' : given.human === 'approval' ? 'passed' : given.human === 'waived' ? 'waived' : 'not-checked',
     delegation: outcome('delegation', given.delegation),

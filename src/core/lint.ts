@@ -8,7 +8,7 @@
 import { parse as parseJsonc, type ParseError, printParseErrorCode } from 'jsonc-parser';
 import { jsonShapeProblem, MAX_JSON_DEPTH } from './json-guard';
 import { type DecodedJwt, looksLikeJwt, parseJwt } from './jwt';
-import { JsonLocator } from './locate';
+import { JsonLocator, type PathNode } from './locate';
 import { type AssertionExpectations, checkAssertionHeader, checkAssertionPayload } from './rules/assertion';
 import { ruleFor } from './rules/catalogue';
 import { type Finding, FindingList, isRecord, type JsonPath } from './rules/finding';
@@ -113,14 +113,24 @@ export function lintDocument(text: string, options: LintOptions): LintResult {
   if (unplaced === undefined) return tooDeep();
   const expectations = expectationsOf(options);
   const checked = unplaced.map((site) => ({ site, findings: checkSite(site, expectations) }));
-  const locator = new JsonLocator(text, wantedPaths(checked));
+  const locator = new JsonLocator();
+  for (const { site, findings: siteFindings } of checked) {
+    locator.want(site.path);
+    if (site.origin !== 'object') continue;
+    for (const finding of siteFindings) {
+      locator.want(site.path, finding.path);
+      for (const related of finding.related ?? []) locator.want(site.path, related.path);
+    }
+  }
+  locator.scan(text);
   const sites: PayloadSite[] = [];
   const findings: LocatedFinding[] = [];
   for (const { site: unplacedSite, findings: siteFindings } of checked) {
     const site = { ...unplacedSite, range: siteRange(unplacedSite, locator) };
     sites.push(site);
+    const siteNode = site.origin === 'object' ? locator.node(site.path) : undefined;
     for (const finding of siteFindings) {
-      findings.push(site.origin === 'jwt' ? locateInJwt(finding, site, place) : locateInObject(finding, site, locator, place));
+      findings.push(site.origin === 'jwt' ? locateInJwt(finding, site, place) : locateInObject(finding, site, siteNode, locator, place));
     }
   }
   return { sites, findings: findings.sort((a, b) => a.range.offset - b.range.offset) };
@@ -262,18 +272,6 @@ function checkSite(site: UnplacedSite, expect: { assertion: AssertionExpectation
   });
 }
 
-/** Every path whose place the findings need: the sites, the findings' paths, and their ancestors. */
-function* wantedPaths(checked: readonly { site: UnplacedSite; findings: readonly Finding[] }[]): Iterable<JsonPath> {
-  for (const { site, findings } of checked) {
-    yield site.path;
-    if (site.origin !== 'object') continue;
-    for (const finding of findings) {
-      yield [...site.path, ...finding.path];
-      for (const related of finding.related ?? []) yield [...site.path, ...related.path];
-    }
-  }
-}
-
 function siteRange(site: UnplacedSite, locator: JsonLocator): TextRange {
   const range = locator.value(site.path) ?? { offset: 0, length: 0 };
   // A JWT site is the string's content: its characters never need escaping, so the quotes are the only difference.
@@ -290,22 +288,35 @@ function locateInJwt(finding: Finding, site: PayloadSite, place: (range: TextRan
  * In an object: the value at the finding's path; for a missing member, the key of the nearest
  * object that exists on the path (or the opening brace of the payload itself).
  */
-function locateInObject(finding: Finding, site: PayloadSite, locator: JsonLocator, place: (range: TextRange) => LocatedRange): LocatedFinding {
+function locateInObject(
+  finding: Finding,
+  site: PayloadSite,
+  siteNode: PathNode | undefined,
+  locator: JsonLocator,
+  place: (range: TextRange) => LocatedRange,
+): LocatedFinding {
   const rangeOf = (path: JsonPath): TextRange => {
-    const full = [...site.path, ...path];
-    const exact = locator.value(full);
-    if (exact) return exact;
-    for (let length = full.length - 1; length > site.path.length; length--) {
-      const key = locator.key(full.slice(0, length));
-      if (key) return key;
+    let node = siteNode;
+    let key: TextRange | undefined;
+    // Down the path from the payload: the deepest member name met is where a missing member goes.
+    for (let index = 0; node && index < path.length; index++) {
+      node = locator.node([path[index] as string | number], node);
+      if (node?.key && index < path.length - 1) key = node.key;
     }
-    return { offset: site.range.offset, length: 1 };
+    return node?.value ?? key ?? { offset: site.range.offset, length: 1 };
   };
+  const related = finding.related;
   return {
-    ...finding,
-    documentPath: [...site.path, ...finding.path],
+    code: finding.code,
+    severity: finding.severity,
+    message: finding.message,
+    path: finding.path,
+    part: finding.part,
+    params: finding.params,
+    ...(related ? { related } : {}),
+    documentPath: site.path.length ? [...site.path, ...finding.path] : finding.path,
     site,
     range: place(rangeOf(finding.path)),
-    relatedLocations: (finding.related ?? []).map((related) => ({ message: related.message, range: place(rangeOf(related.path)) })),
+    relatedLocations: related ? related.map((item) => ({ message: item.message, range: place(rangeOf(item.path)) })) : [],
   };
 }

@@ -1,103 +1,127 @@
 /**
- * Finding where JSON paths are in a text without building a syntax tree: one streaming pass of
- * jsonc-parser's visitor that records only the paths asked for (and their ancestors).
+ * Finding where JSON paths are in a text without building a syntax tree: one pass of
+ * jsonc-parser's scanner (tokens only, no callbacks) that records the places of the paths asked
+ * for, and of their ancestors, in a trie. The text has been parsed already, so the pass only
+ * follows structure; a text the parser refused is never located.
  */
-import { visit } from 'jsonc-parser';
+import { createScanner, type SyntaxKind } from 'jsonc-parser';
 import type { JsonPath } from './rules/finding';
 import type { TextRange } from './text';
 
-interface TrieNode {
-  readonly children: Map<string | number, TrieNode>;
+/** A place in the trie of wanted paths; `value` and `key` are filled by the scan. */
+export interface PathNode {
+  readonly children: Map<string | number, PathNode>;
+  /** The value's range: objects and arrays bracket to bracket, strings with their quotes. */
   value?: TextRange;
+  /** The property name's range (with quotes) when the value is an object member. */
   key?: TextRange;
 }
 
-const newNode = (): TrieNode => ({ children: new Map() });
+// jsonc-parser's SyntaxKind is a const enum; isolated modules cannot inline it, so its values are named here.
+const OPEN_BRACE = 1 as SyntaxKind;
+const CLOSE_BRACE = 2 as SyntaxKind;
+const OPEN_BRACKET = 3 as SyntaxKind;
+const CLOSE_BRACKET = 4 as SyntaxKind;
+const COMMA = 5 as SyntaxKind;
+const COLON = 6 as SyntaxKind;
+const EOF = 17 as SyntaxKind;
+
+const newNode = (): PathNode => ({ children: new Map() });
+
+/** One open object or array during the scan. */
+interface Frame {
+  /** The wanted node of this container; undefined outside the wanted paths. */
+  readonly node: PathNode | undefined;
+  readonly isArray: boolean;
+  readonly start: number;
+  /** The next element's index (arrays). */
+  index: number;
+  /** The wanted node of the member being read (objects). */
+  member: PathNode | undefined;
+  /** True between a member's name and its colon (objects). */
+  inName: boolean;
+}
 
 /** The text ranges of the values (and property keys) at a set of JSON paths. */
 export class JsonLocator {
   private readonly root = newNode();
+  private scanned = false;
 
-  constructor(text: string, paths: Iterable<JsonPath>) {
-    for (const path of paths) {
-      let node = this.root;
-      for (const segment of path) {
-        let child = node.children.get(segment);
-        if (!child) node.children.set(segment, (child = newNode()));
-        node = child;
-      }
+  /** Asks for the place of `base` followed by `path` (two parts, so callers need not join them). */
+  want(base: JsonPath, path: JsonPath = []): void {
+    let node = this.root;
+    for (const segment of base) node = this.child(node, segment);
+    for (const segment of path) node = this.child(node, segment);
+  }
+
+  /** The node of a path asked for (after `scan`); undefined for a path not asked for or not present. */
+  node(path: JsonPath, from: PathNode = this.root): PathNode | undefined {
+    let node: PathNode | undefined = from;
+    for (const segment of path) {
+      node = node.children.get(segment);
+      if (!node) return undefined;
     }
-    this.scan(text);
+    return node;
   }
 
   /** The range of the value at `path` (objects and arrays from bracket to bracket, strings with quotes). */
   value(path: JsonPath): TextRange | undefined {
-    return this.find(path)?.value;
+    return this.node(path)?.value;
   }
 
   /** The range of the property name (with quotes) whose value is at `path`. */
   key(path: JsonPath): TextRange | undefined {
-    return this.find(path)?.key;
+    return this.node(path)?.key;
   }
 
-  private find(path: JsonPath): TrieNode | undefined {
-    let node: TrieNode | undefined = this.root;
-    for (const segment of path) node = node?.children.get(segment);
-    return node;
-  }
-
-  private scan(text: string): void {
-    interface Frame {
-      /** The wanted node of this object or array, undefined outside the wanted paths. */
-      readonly node: TrieNode | undefined;
-      readonly isArray: boolean;
-      readonly start: number;
-      /** The next element's index (arrays). */
-      index: number;
-      /** The wanted node of the property being read (objects). */
-      property: TrieNode | undefined;
-    }
+  /** Finds every wanted path in `text` (once). */
+  scan(text: string): this {
+    if (this.scanned) return this;
+    this.scanned = true;
+    // Trivia and comments are skipped by the scanner itself.
+    const scanner = createScanner(text, true);
     const stack: Frame[] = [];
-    const parent = (): Frame | undefined => stack[stack.length - 1];
+    let top: Frame | undefined;
     /** The wanted node of the value that starts now. */
-    const valueNode = (): TrieNode | undefined => {
-      const frame = parent();
-      if (!frame) return this.root;
-      return frame.isArray ? frame.node?.children.get(frame.index) : frame.property;
-    };
-    const valueDone = (): void => {
-      const frame = parent();
-      if (frame?.isArray) frame.index++;
-    };
-    const open = (offset: number, isArray: boolean): void => {
-      stack.push({ node: valueNode(), isArray, start: offset, index: 0, property: undefined });
-    };
-    const close = (offset: number, length: number): void => {
-      const frame = stack.pop();
-      if (frame?.node) frame.node.value = { offset: frame.start, length: offset + length - frame.start };
-      valueDone();
-    };
+    const valueNode = (): PathNode | undefined => (top ? (top.isArray ? top.node?.children.get(top.index) : top.member) : this.root);
+    for (let token = scanner.scan(); token !== EOF; token = scanner.scan()) {
+      switch (token) {
+        case OPEN_BRACE:
+        case OPEN_BRACKET:
+          top = { node: valueNode(), isArray: token === OPEN_BRACKET, start: scanner.getTokenOffset(), index: 0, member: undefined, inName: token === OPEN_BRACE };
+          stack.push(top);
+          break;
+        case CLOSE_BRACE:
+        case CLOSE_BRACKET: {
+          const closed = stack.pop();
+          if (closed?.node) closed.node.value = { offset: closed.start, length: scanner.getTokenOffset() + 1 - closed.start };
+          top = stack[stack.length - 1];
+          break;
+        }
+        case COMMA:
+          if (top?.isArray) top.index++;
+          else if (top) top.inName = true;
+          break;
+        case COLON:
+          if (top) top.inName = false;
+          break;
+        default:
+          if (top && !top.isArray && top.inName) {
+            // A member's name: its node, if wanted, gets the key's range.
+            top.member = top.node?.children.get(scanner.getTokenValue());
+            if (top.member) top.member.key = { offset: scanner.getTokenOffset(), length: scanner.getTokenLength() };
+          } else {
+            const node = valueNode();
+            if (node) node.value = { offset: scanner.getTokenOffset(), length: scanner.getTokenLength() };
+          }
+      }
+    }
+    return this;
+  }
 
-    visit(
-      text,
-      {
-        onObjectBegin: (offset) => open(offset, false),
-        onObjectEnd: close,
-        onArrayBegin: (offset) => open(offset, true),
-        onArrayEnd: close,
-        onObjectProperty: (name, offset, length) => {
-          const frame = parent();
-          if (!frame) return;
-          frame.property = frame.node?.children.get(name);
-          if (frame.property) frame.property.key = { offset, length };
-        },
-        onLiteralValue: (_value, offset, length) => {
-          const node = valueNode();
-          if (node) node.value = { offset, length };
-          valueDone();
-        },
-      },
-      { allowTrailingComma: true, disallowComments: false },
-    );
+  private child(node: PathNode, segment: string | number): PathNode {
+    let child = node.children.get(segment);
+    if (!child) node.children.set(segment, (child = newNode()));
+    return child;
   }
 }

@@ -78,13 +78,15 @@ const DEFAULT_TOKEN_ALGORITHMS: readonly string[] = ['RS256'];
  * A key resolver that fails for any other reason (a remote key set that cannot be fetched) is
  * AGBAC124, not a bad signature: the audit must not blame the token for an outage.
  *
- * The human must be approved (`humanApproval`); without it the decision is DENY (AGBAC120), and
- * with `{ kind: 'waived' }` it is ALLOW_HUMAN_UNCHECKED at best, never ALLOW.
+ * Both subjects must be approved: the agent by `approvedAgents`, the human by `humanApproval`.
+ * Without either the decision is DENY (AGBAC125, AGBAC120); a check waived explicitly
+ * (`waiveAgentCheck`, `{ kind: 'waived' }`) makes the best outcome an ALLOW that names it
+ * (ALLOW_AGENT_UNCHECKED, ALLOW_HUMAN_UNCHECKED, ALLOW_UNCHECKED), never ALLOW.
  *
  * @example
  * const result = await verifyAccessToken(token, {
  *   keys: jwks, issuer, audience: 'https://api.example.com/finance', requiredScopes: ['finance.read'],
- *   humanApproval: { kind: 'allow-list', ids: ['00u123abc456xyz'] }, now: Math.floor(Date.now() / 1000),
+ *   approvedAgents: ['0oa123abc456xyz'], humanApproval: { kind: 'allow-list', ids: ['00u123abc456xyz'] }, now: Math.floor(Date.now() / 1000),
  *   correlationId: crypto.randomUUID(),
  * });
  * if (result.decision === 'ALLOW') ...
@@ -105,8 +107,10 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
   const list = new FindingList(profile);
   if (chosen.ambiguous) list.add('AGBAC146', [], { reason: chosen.reason, mapping: chosen.mapping.name });
   const { agent, human } = subjectsOf(payload, chosen.mapping);
-  if (options.humanApproval === undefined && options.policy === undefined && human !== undefined) {
-    list.add('AGBAC120', humanPath(chosen.mapping), { human: quote(human) });
+  // A policy approves both subjects itself (AGBAC140, AGBAC141); without one each needs an approval or a waiver.
+  if (options.policy === undefined) {
+    if (options.approvedAgents === undefined && !options.waiveAgentCheck && agent !== undefined) list.add('AGBAC125', agentPath(chosen.mapping), { agent: quote(agent) });
+    if (options.humanApproval === undefined && human !== undefined) list.add('AGBAC120', humanPath(chosen.mapping), { human: quote(human) });
   }
   const delegation = delegationOf(payload, chosen.mapping);
   let policy: PolicyDecision | undefined;
@@ -141,8 +145,6 @@ function chooseMapping(payload: JsonObject, options: VerifyOptions): { mapping: 
   if (detected.mapping) return { mapping: detected.mapping, reason: detected.reason, ambiguous: false };
   return { mapping: given, reason: detected.reason, ambiguous: true };
 }
-
-
 
 /** Turns the keys given into a resolver jose can use. */
 async function keyResolver(keys: VerificationKeys, algorithms: readonly string[]): Promise<JWTVerifyGetKey> {
@@ -253,16 +255,17 @@ function conclude(
 ): Verification {
   const approval = options.humanApproval;
   const policy = options.policy !== undefined;
-  // A waiver stands only when nothing else approves the human: a policy approves (or denies) them itself.
-  const waived = approval?.kind === 'waived' && !policy;
-  const decision = signatureValid ? decide(findings, waived ? 'waived' : 'approved') : 'DENY';
+  // A waiver stands only when nothing else approves the subject: a policy approves (or denies) both itself.
+  const humanWaived = approval?.kind === 'waived' && !policy;
+  const agentWaived = options.waiveAgentCheck === true && !options.approvedAgents && !policy;
+  const decision = signatureValid ? decide(findings, { human: humanWaived ? 'waived' : 'approved', agent: agentWaived ? 'waived' : 'approved' }) : 'DENY';
   const { agent, human } = payload ? subjectsOf(payload, options.mapping ?? OKTA_MAPPING) : { agent: undefined, human: undefined };
   const checks = checksOf(findings, {
     issuer: options.issuer !== undefined,
     audience: options.audience !== undefined,
-    agents: options.approvedAgents !== undefined || policy,
+    agents: options.approvedAgents !== undefined || policy ? 'approval' : agentWaived ? 'waived' : 'none',
     scopes: (options.requiredScopes?.length ?? 0) > 0,
-    human: policy || (approval !== undefined && approval.kind !== 'waived') ? 'approval' : waived ? 'waived' : 'none',
+    human: policy || (approval !== undefined && approval.kind !== 'waived') ? 'approval' : humanWaived ? 'waived' : 'none',
     delegation: payload?.delegation !== undefined || options.profile === 'agbac-1.0' || policy,
   });
   const audit = auditEvent({

@@ -55,6 +55,8 @@ export interface TokenRequestOptions {
   readonly random?: () => number;
   /** New `jti` values; default a random UUID. */
   readonly newId?: () => string;
+  /** Stops the request (and any retry) when aborted: it rejects with a NetworkError `aborted`. */
+  readonly signal?: AbortSignal;
   /**
    * Extra query parameters of the token URL, made anew for each attempt so that a one-time value
    * (an act assertion for a token inline hook) is fresh on a retry. The client assertion's `aud`
@@ -136,6 +138,7 @@ export async function requestToken(options: TokenRequestOptions): Promise<TokenR
   let attempt = 0;
   let retries = 0;
   for (;;) {
+    if (options.signal?.aborted) throw new NetworkError('aborted', 'the token request was cancelled');
     attempt++;
     const assertion = buildAssertion({
       clientId: options.clientId,
@@ -166,7 +169,7 @@ export async function requestToken(options: TokenRequestOptions): Promise<TokenR
     const url = options.urlParameters ? withQuery(options.tokenEndpoint, await options.urlParameters()) : options.tokenEndpoint;
     let response: HttpResponse;
     try {
-      response = await httpRequest({ url, method: 'POST', headers, body: form.toString(), timeoutMs: options.timeoutMs, ca: options.ca });
+      response = await httpRequest({ url, method: 'POST', headers, body: form.toString(), timeoutMs: options.timeoutMs, ca: options.ca, signal: options.signal });
     } catch (error) {
       if (error instanceof NetworkError && error.failure === 'reset' && retries < maxRetries) {
         retries++;

@@ -480,7 +480,9 @@ async function probe(
       issuer: urls.issuer,
       audience: connection.apiAudience,
       requiredScopes: connection.scopes,
-      // The doctor checks the human in the directory itself (step 7); the probe checks the token.
+      // The agent is the connection's own client; the doctor checks the human in the directory
+      // itself (step 7), so the probe checks the token.
+      approvedAgents: [connection.clientId],
       humanApproval: { kind: 'waived' },
       now: clock(),
       correlationId: crypto.randomUUID(),

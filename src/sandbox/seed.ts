@@ -49,11 +49,15 @@ export const DEFAULT_IDS = {
   authServerId: 'aus123abc456',
   audience: 'https://api.example.com/finance',
   clientId: '0oa123abc456xyz',
-  /** Alice Smith: ACTIVE, in FinanceUsers. */
-  alice: '00u123abc456xyz',
+  /**
+   * Alice Smith: ACTIVE, in FinanceUsers. The users have ids of a real org's length (`00u` and 17
+   * characters), unlike the guide's placeholder `00u123abc456xyz`, so tokens from the sandbox raise
+   * no AGBAC033 (act-sub-unusual-length) and a first run is clean.
+   */
+  alice: '00ub0oNGTSWTBKOLGLNR',
   aliceLogin: 'alice@corp.example.com',
   /** Bob Jones: ACTIVE, not in FinanceUsers (the demo's DENY). */
-  bob: '00u456def789uvw',
+  bob: '00uk7dXr2PqLmN4sT9vW',
   bobLogin: 'bob@corp.example.com',
   financeGroupId: '00g123abc456fin',
   financeGroup: 'FinanceUsers',

@@ -5,7 +5,6 @@
 import type { JWK } from 'jose';
 import * as vscode from 'vscode';
 import {
-  AgbacError,
   assertionTemplate,
   checkAssertionHeader,
   checkAssertionPayload,
@@ -25,11 +24,13 @@ import {
   signAssertion,
   type SigningCredential,
 } from '../core';
+import { registerCommand, UserFacingError } from './command';
 import type { PayloadDiagnostics } from './diagnostics';
 import { lintOptions } from './lint';
 import { log } from './log';
 import { ruleUri } from './rule-docs';
-import { type ConnectionSecrets, isSecretKind, SECRET_KINDS, type SecretKind } from './secrets';
+import { pickConnection } from './connections';
+import type { ConnectionSecrets } from './secrets';
 import { readSettings } from './settings';
 
 const COMMANDS = {
@@ -38,15 +39,9 @@ const COMMANDS = {
   decodeToken: 'agbac.decodeToken',
   lintWorkspace: 'agbac.lintWorkspace',
   explainRule: 'agbac.explainRule',
-  setSecret: 'agbac.setSecret',
   lookUpUserId: 'agbac.lookUpUserId',
 } as const;
 
-/** A failure the user caused or can fix: shown as is, without "unexpected". */
-export class UserFacingError extends AgbacError {
-  static override readonly code = 'ERR_USER';
-  override readonly code = 'ERR_USER';
-}
 
 export interface CommandServices {
   readonly diagnostics: PayloadDiagnostics;
@@ -54,29 +49,14 @@ export interface CommandServices {
   readonly lookUpUser: (connection: Connection, emailOrLogin: string) => Promise<{ id: string; login: string; status: string }[]>;
 }
 
-/** Registers a command behind the one wrapper: log, show one message, return undefined on failure. */
-function register<A extends unknown[], R>(id: string, handler: (...args: A) => Promise<R> | R): vscode.Disposable {
-  return vscode.commands.registerCommand(id, async (...args: A) => {
-    try {
-      return await handler(...args);
-    } catch (error) {
-      const message = messageOf(error);
-      log.error('command', `${id} failed`, error);
-      void vscode.window.showErrorMessage(error instanceof AgbacError ? `AGBAC: ${message}` : `AGBAC: unexpected error in ${id}: ${message}`);
-      return undefined;
-    }
-  });
-}
-
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
   return [
-    register(COMMANDS.newAssertionPayload, (target?: vscode.Uri, name?: string) => newAssertionPayload(target, name)),
-    register(COMMANDS.signAssertion, (uri?: vscode.Uri) => signCurrentAssertion(services, uri)),
-    register(COMMANDS.decodeToken, (token?: string) => decodeToken(token)),
-    register(COMMANDS.lintWorkspace, () => lintWorkspace(services)),
-    register(COMMANDS.explainRule, (code?: string) => explainRule(code)),
-    register(COMMANDS.setSecret, (options?: { connection?: string; kind?: string; value?: string }) => setSecret(services, options)),
-    register(COMMANDS.lookUpUserId, (query?: string) => lookUpUserId(services, query)),
+    registerCommand(COMMANDS.newAssertionPayload, (target?: vscode.Uri, name?: string) => newAssertionPayload(target, name)),
+    registerCommand(COMMANDS.signAssertion, (uri?: vscode.Uri) => signCurrentAssertion(services, uri)),
+    registerCommand(COMMANDS.decodeToken, (token?: string) => decodeToken(token)),
+    registerCommand(COMMANDS.lintWorkspace, () => lintWorkspace(services)),
+    registerCommand(COMMANDS.explainRule, (code?: string) => explainRule(code)),
+    registerCommand(COMMANDS.lookUpUserId, (query?: string) => lookUpUserId(services, query)),
   ];
 }
 
@@ -243,42 +223,8 @@ async function explainRule(code?: string): Promise<void> {
   await vscode.window.showTextDocument(document, { preview: true });
 }
 
-async function pickConnection(name?: string): Promise<Connection> {
-  const settings = readSettings();
-  if (name) {
-    const named = settings.connections.find((connection) => connection.name === name);
-    if (!named) throw new UserFacingError(`no connection named "${name}" in agbac.connections`);
-    return named;
-  }
-  if (settings.connections.length === 0) {
-    throw new UserFacingError(`no Okta connection is configured: add one to the agbac.connections setting${settings.connectionProblems.length ? ` (${settings.connectionProblems[0] ?? ''})` : ''}`);
-  }
-  if (settings.activeConnection) return settings.activeConnection;
-  const picked = await vscode.window.showQuickPick(settings.connections.map((connection) => ({ label: connection.name, description: connection.orgUrl, connection })), { title: 'Okta connection' });
-  if (!picked) throw new UserFacingError('no connection chosen');
-  return picked.connection;
-}
-
-async function setSecret(services: CommandServices, options: { connection?: string; kind?: string; value?: string } = {}): Promise<boolean> {
-  const connection = await pickConnection(options.connection);
-  let kind: SecretKind | undefined = isSecretKind(options.kind) ? options.kind : undefined;
-  if (!kind) {
-    const picked = await vscode.window.showQuickPick(
-      (Object.keys(SECRET_KINDS) as SecretKind[]).map((candidate) => ({ label: SECRET_KINDS[candidate], secretKind: candidate })),
-      { title: `Secret for ${connection.name}` },
-    );
-    kind = picked?.secretKind;
-  }
-  if (!kind) return false;
-  const value = options.value ?? (await vscode.window.showInputBox({ title: `${SECRET_KINDS[kind]} for ${connection.name}`, prompt: 'Stored in VS Code\'s secret storage only', password: true, ignoreFocusOut: true }));
-  if (!value) return false;
-  await services.secrets.store(connection, kind, value.trim());
-  log.info('secrets', `stored the ${kind} of ${connection.name}`);
-  return true;
-}
-
 async function lookUpUserId(services: CommandServices, query?: string): Promise<string | undefined> {
-  const connection = await pickConnection();
+  const connection = await pickConnection(undefined, 'to look the user up in');
   const login = query ?? (await vscode.window.showInputBox({ title: 'Look up an Okta user id', prompt: 'Login or email address', ignoreFocusOut: true }));
   if (!login) return undefined;
   const users = await services.lookUpUser(connection, login);

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { LocatedFinding, LocatedRange } from '../core';
 import { Disposable } from './disposable';
-import { isLintable, lintForEditor } from './lint';
+import { forgetLint, isLintable, lintForEditor } from './lint';
 import { log } from './log';
 import { ruleUri } from './rule-docs';
 import { affectsSettings, readSettings } from './settings';
@@ -47,6 +47,7 @@ export class PayloadDiagnostics extends Disposable {
       vscode.workspace.onDidCloseTextDocument((document) => {
         this.cancel(document.uri);
         this.collection.delete(document.uri);
+        forgetLint(document);
       }),
     );
     this._register(

@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { connectionUrls, documentKindOf, epochSeconds, lintDocument, type LintOptions, type LintResult, RULES } from '../core';
+import { LintCache } from './model/lint-cache';
 import { readSettings, type Settings } from './settings';
 
 /** The file patterns that `contributes.jsonValidation` attaches the payload schema to. */
@@ -52,7 +53,22 @@ export function isSchemaValidated(document: vscode.TextDocument): boolean {
  * type errors to the schema in the files it validates, so nothing is reported twice.
  */
 export function lintForEditor(document: vscode.TextDocument, settings = readSettings(document.uri)): LintResult {
-  const result = lintDocument(document.getText(), lintOptions(settings, document));
+  const now = epochSeconds(new Date());
+  const options = lintOptions(settings, document, now);
+  const key = JSON.stringify({ ...options, now: 0, language: document.languageId });
+  return cache.get(document.uri.toString(), document.version, key, now, () => editorFindings(document, options));
+}
+
+/** Forgets the kept lint result of a closed document. */
+export function forgetLint(document: vscode.TextDocument): void {
+  cache.forget(document.uri.toString());
+}
+
+/** One lint result per open document and version, shared by diagnostics, hovers and code actions. */
+const cache = new LintCache<LintResult>();
+
+function editorFindings(document: vscode.TextDocument, options: LintOptions): LintResult {
+  const result = lintDocument(document.getText(), options);
   const jsonLanguage = document.languageId === 'json' || document.languageId === 'jsonc';
   const schemaValidated = isSchemaValidated(document);
   const findings = result.findings.filter(

@@ -68,3 +68,91 @@ function readConnections(value: unknown): { connections: Connection[]; problems:
 export function affectsSettings(event: vscode.ConfigurationChangeEvent): boolean {
   return event.affectsConfiguration(SETTINGS.section);
 }
+
+/** Where a setting is written: the user's settings, or the open workspace's. */
+export type SettingsTarget = 'user' | 'workspace';
+
+const TARGETS: Readonly<Record<SettingsTarget, vscode.ConfigurationTarget>> = {
+  user: vscode.ConfigurationTarget.Global,
+  workspace: vscode.ConfigurationTarget.Workspace,
+};
+
+/** A connection as it is written to settings: the fields readConnection reads, without defaults left implicit. */
+export function connectionSetting(connection: Connection): Record<string, unknown> {
+  return {
+    name: connection.name,
+    orgUrl: connection.orgUrl,
+    authServerId: connection.authServerId,
+    ...(connection.apiAudience ? { apiAudience: connection.apiAudience } : {}),
+    clientId: connection.clientId,
+    authMethod: connection.authMethod,
+    ...(connection.kid ? { kid: connection.kid } : {}),
+    scopes: [...connection.scopes],
+    ...(connection.audienceStyle !== 'token-endpoint' ? { audienceStyle: connection.audienceStyle } : {}),
+    ...(connection.group ? { group: connection.group } : {}),
+    ...(connection.humans.length ? { humans: connection.humans.map((human) => ({ ...human })) } : {}),
+  };
+}
+
+const CONNECTION_FIELDS = ['name', 'orgUrl', 'authServerId', 'apiAudience', 'clientId', 'authMethod', 'kid', 'scopes', 'audienceStyle', 'group', 'humans'];
+
+function rawList(value: unknown): Record<string, unknown>[] {
+  return Array.isArray(value) ? value.filter((entry): entry is Record<string, unknown> => typeof entry === 'object' && entry !== null && !Array.isArray(entry)) : [];
+}
+
+/** Where a connection is defined: the workspace's list wins, as it does when settings are read. */
+export function connectionTarget(name: string): SettingsTarget | undefined {
+  const inspected = vscode.workspace.getConfiguration(SETTINGS.section).inspect<unknown>(SETTINGS.connections);
+  if (vscode.workspace.workspaceFolders?.length && rawList(inspected?.workspaceValue).some((entry) => entry.name === name)) return 'workspace';
+  if (rawList(inspected?.globalValue).some((entry) => entry.name === name)) return 'user';
+  return undefined;
+}
+
+async function updateList(target: SettingsTarget, change: (list: Record<string, unknown>[]) => Record<string, unknown>[]): Promise<void> {
+  const config = vscode.workspace.getConfiguration(SETTINGS.section);
+  const inspected = config.inspect<unknown>(SETTINGS.connections);
+  const current = rawList(target === 'workspace' ? inspected?.workspaceValue : inspected?.globalValue);
+  const next = change(current);
+  await config.update(SETTINGS.connections, next.length ? next : undefined, TARGETS[target]);
+}
+
+/**
+ * Saves a connection: replaces the one named `replacing` (or its own name) where it is defined,
+ * else adds it to `target`. Secrets never pass through here (readConnection refuses them).
+ */
+export async function saveConnection(connection: Connection, target: SettingsTarget, replacing = connection.name): Promise<SettingsTarget> {
+  const where = connectionTarget(replacing) ?? target;
+  const setting = connectionSetting(connection);
+  await updateList(where, (list) => {
+    const index = list.findIndex((entry) => entry.name === replacing);
+    if (index < 0) return [...list, setting];
+    // Fields this version does not know stay as the user wrote them.
+    const kept = (entry: Record<string, unknown>) => Object.fromEntries(Object.entries(entry).filter(([key]) => !CONNECTION_FIELDS.includes(key)));
+    return list.map((entry, at) => (at === index ? { ...kept(entry), ...setting } : entry));
+  });
+  return where;
+}
+
+/** Removes a connection from wherever it is defined; clears the active setting that named it. */
+export async function removeConnection(name: string): Promise<void> {
+  const where = connectionTarget(name);
+  if (where) await updateList(where, (list) => list.filter((entry) => entry.name !== name));
+  const config = vscode.workspace.getConfiguration(SETTINGS.section);
+  const active = config.inspect<unknown>(SETTINGS.activeConnection);
+  if (active?.workspaceValue === name) await config.update(SETTINGS.activeConnection, undefined, vscode.ConfigurationTarget.Workspace);
+  if (active?.globalValue === name) await config.update(SETTINGS.activeConnection, undefined, vscode.ConfigurationTarget.Global);
+}
+
+/** Makes `name` the active connection, where the active setting is defined (else beside the connection). */
+export async function setActiveConnection(name: string): Promise<void> {
+  const config = vscode.workspace.getConfiguration(SETTINGS.section);
+  const active = config.inspect<unknown>(SETTINGS.activeConnection);
+  const target = vscode.workspace.workspaceFolders?.length && active?.workspaceValue !== undefined ? 'workspace' : connectionTarget(name) ?? 'user';
+  await config.update(SETTINGS.activeConnection, name, TARGETS[target]);
+}
+
+/** The name of the active connection as set (may name no connection). */
+export function activeConnectionName(): string | undefined {
+  const value = vscode.workspace.getConfiguration(SETTINGS.section).get<unknown>(SETTINGS.activeConnection);
+  return typeof value === 'string' && value ? value : undefined;
+}

@@ -13,8 +13,8 @@ describe('the extension', () => {
     assert.equal(extension.isActive, true);
   });
 
-  it('loads no Okta SDK at activation (it loads on the first user id look-up)', () => {
-    const loaded = Object.keys(require.cache).filter((path) => path.includes('@okta/okta-sdk-nodejs'));
+  it('loads neither the Okta SDK chunk nor the X.509 chunk at activation (they load on first use)', () => {
+    const loaded = Object.keys(require.cache).filter((path) => /[\\/](okta-sdk|x509)\.js$|@okta[\\/]okta-sdk-nodejs|@peculiar[\\/]x509/.test(path));
     assert.deepEqual(loaded, []);
   });
 });

@@ -17,7 +17,9 @@ function testFiles(folder: string): string[] {
 /** Called by VS Code once the extension under test is loaded; rejects when any test fails. */
 export function run(): Promise<void> {
   // Colours would reach the bridge's output as escape codes.
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 30_000 });
+  // AGBAC_VSCODE_GREP runs only the tests whose titles match (while working on some of them).
+  const grep = process.env.AGBAC_VSCODE_GREP;
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 30_000, ...(grep ? { grep } : {}) });
   const files = testFiles(__dirname);
   if (files.length === 0) return Promise.reject(new Error(`no *.test.js files next to ${__filename}`));
   for (const file of files) mocha.addFile(file);

@@ -973,6 +973,20 @@ const rules = [
     reference: 'AGBAC 1.0 (dual-subject rule)',
   },
   {
+    code: 'AGBAC125',
+    name: 'agent-unchecked',
+    targets: ['token'],
+    severity: 'error',
+    message: 'The agent {agent} was not approved: no approved-agent list was given (or waive the check explicitly)',
+    explanation:
+      'AGBAC allows a request only when the agent is approved in its own right, by its client id, as well as the human. ' +
+      'Without an approved-agent list (`--agent`) nothing approved the agent, so the decision is DENY: a token from any ' +
+      'client of the authorization server would otherwise pass. When the agent is checked some other way, waive the check ' +
+      'explicitly (`--no-agent-check`): the outcome is then ALLOW_AGENT_UNCHECKED, which never reads as a dual-subject ALLOW.',
+    path: '$.sub',
+    reference: 'AGBAC 1.0 (dual-subject rule)',
+  },
+  {
     code: 'AGBAC121',
     name: 'token-lifetime-too-long',
     targets: ['token'],

@@ -33,9 +33,14 @@ export interface TokenExpectations {
   readonly issuer?: string;
   readonly audience?: string;
   readonly requiredScopes?: readonly string[];
-  /** Approved agents (client ids); unchecked when absent. */
+  /**
+   * Approved agents (client ids). Without a list the verifier denies (AGBAC125) unless
+   * `waiveAgentCheck` says the caller checks the agent some other way.
+   */
   readonly approvedAgents?: readonly string[];
-  /** How the human is approved; unchecked when absent. */
+  /** Approve no agent on purpose: the best decision is then an ALLOW that says the agent was unchecked. */
+  readonly waiveAgentCheck?: boolean;
+  /** How the human is approved; without it the verifier denies (AGBAC120), unless it is `{ kind: 'waived' }`. */
   readonly humanApproval?: HumanApproval;
   /** The `act` the agent put in its assertion, to check that the token carries the same human. */
   readonly expectedActor?: JsonRecord;

@@ -222,12 +222,12 @@ describe('agbac verify', () => {
   });
 
   it('denies (exit 1) with every failed rule, in text and json', async () => {
-    const text = await agbac(['verify', token, '--jwks', keyFiles.jwks, '--human', '00uSOMEONEELSE123456', '--scope', 'finance.write', ...base]);
+    const text = await agbac(['verify', token, '--jwks', keyFiles.jwks, '--agent', CLIENT_ID, '--human', '00uSOMEONEELSE123456', '--scope', 'finance.write', ...base]);
     assert.equal(text.status, 1);
     assert.match(text.stdout, /^DENY/);
     assert.match(text.stdout, /✗ AGBAC112 Scope "finance.write" was not granted/);
     assert.match(text.stdout, /✗ AGBAC115 The human "00u1a2b3c4d5e6f7g8h" is not approved/);
-    const json = JSON.parse((await agbac(['verify', token, '--jwks', keyFiles.jwks, '--human', '00uSOMEONEELSE123456', '--format', 'json', ...base])).stdout) as {
+    const json = JSON.parse((await agbac(['verify', token, '--jwks', keyFiles.jwks, '--agent', CLIENT_ID, '--human', '00uSOMEONEELSE123456', '--format', 'json', ...base])).stdout) as {
       decision: string; findings: { code: string }[]; audit: { decision: string; human_id: string };
     };
     assert.equal(json.decision, 'DENY');

@@ -229,4 +229,27 @@ describe('agbac verify output from a crafted token', () => {
     oneLine(await agbac([...base, '--human', 'alice@corp.example.com']), 2, /--human takes Okta user ids/);
     oneLine(await agbac([...base, '--human', 'alice']), 2, /--human takes Okta user ids/);
   });
+
+  it('says the same for the agent: DENY without an approved-agent list, ALLOW_AGENT_UNCHECKED or ALLOW_UNCHECKED when waived', async () => {
+    const token = await sign(goodToken());
+    const base = ['verify', token, '--jwks', jwks, '--issuer', ISSUER, '--audience', API_AUDIENCE, '--scope', 'finance.read', ...AT];
+    const unchecked = await agbac([...base, '--human', USER_ID]);
+    assert.equal(unchecked.status, 1);
+    assert.match(unchecked.stdout, /^DENY /);
+    assert.match(unchecked.stdout, /AGBAC125 The agent "0oa1b2c3d4e5f6g7h8i9" was not approved: no approved-agent list was given/);
+    assert.match(unchecked.stdout, /agent not-checked/);
+    assert.match(unchecked.stdout, /note: the agent was not approved by a list \(--agent\), so the request is denied/);
+
+    const agentWaived = JSON.parse((await agbac([...base, '--human', USER_ID, '--no-agent-check', '--format', 'json'])).stdout) as { decision: string; checks: Record<string, string>; audit: { decision: string } };
+    assert.equal(agentWaived.decision, 'ALLOW_AGENT_UNCHECKED');
+    assert.equal(agentWaived.audit.decision, 'ALLOW_AGENT_UNCHECKED');
+    assert.equal(agentWaived.checks.agent, 'waived');
+    const both = await agbac([...base, '--no-agent-check', '--no-human-check']);
+    assert.equal(both.status, 0);
+    assert.match(both.stdout, /^ALLOW_UNCHECKED /);
+    const wrongAgent = await agbac([...base, '--human', USER_ID, '--agent', '0oaSOMEOTHERAGENT123']);
+    assert.equal(wrongAgent.status, 1);
+    assert.match(wrongAgent.stdout, /AGBAC114/);
+    oneLine(await agbac([...base, '--agent', CLIENT_ID, '--no-agent-check']), 2, /--agent or waive the check with --no-agent-check, not both/);
+  });
 });

@@ -107,7 +107,7 @@ describe('a scripted CLI session leaks no secret', () => {
     const asJson = await agbac('token json', [...tokenArgs, '--format', 'json']);
     tokens.push((JSON.parse(asJson.stdout) as { access_token: string }).access_token);
 
-    const verifyArgs = ['verify', '-', '--issuer', issuer, '--audience', DEFAULT_IDS.audience, '--scope', 'finance.read', '--group', 'FinanceUsers', ...org];
+    const verifyArgs = ['verify', '-', '--issuer', issuer, '--audience', DEFAULT_IDS.audience, '--scope', 'finance.read', '--agent', DEFAULT_IDS.clientId, '--group', 'FinanceUsers', ...org];
     assert.equal((await agbac('verify', verifyArgs, { input: token })).status, 0);
     assert.equal((await agbac('verify json', [...verifyArgs, '--format', 'json'], { input: token })).status, 0);
     const tampered = `${token.slice(0, -8)}AAAAAAAA`;

@@ -40,7 +40,7 @@ async function signed(payload: JsonRecord, protectedHeader: JsonRecord = { alg: 
   return new SignJWT(payload).setProtectedHeader(protectedHeader as { alg: string }).sign(key ?? keys.privateKey);
 }
 const verified = (makeToken: () => Promise<string>, expect: Partial<VerifyOptions> = {}): Check => async () =>
-  (await verifyAccessToken(await makeToken(), { keys: keys.jwks, now: NOW, issuer: ISSUER, audience: API_AUDIENCE, correlationId: 'rules-test', ...expect })).findings;
+  (await verifyAccessToken(await makeToken(), { keys: keys.jwks, now: NOW, issuer: ISSUER, audience: API_AUDIENCE, approvedAgents: [CLIENT_ID], correlationId: 'rules-test', ...expect })).findings;
 const lint = (text: string): Check => () => lintDocument(text, { now: NOW }).findings;
 
 /** [code, triggers, passes] */
@@ -119,6 +119,7 @@ const cases: [string, Check, Check][] = [
   ['AGBAC118', token(goodToken(act({ sub: 'alice' }))), token(goodToken())],
   ['AGBAC119', token(goodToken(act({ sub: CLIENT_ID }))), token(goodToken())],
   ['AGBAC120', verified(() => signed(goodToken())), verified(() => signed(goodToken()), { humanApproval: { kind: 'waived' } })],
+  ['AGBAC125', verified(() => signed(goodToken()), { approvedAgents: undefined }), verified(() => signed(goodToken()), { approvedAgents: undefined, waiveAgentCheck: true })],
   ['AGBAC121', token(goodToken({ exp: NOW + 86400 * 365 * 100 })), token(goodToken({ iat: NOW, exp: NOW + 86400 }))],
   ['AGBAC122', verified(() => signed(goodToken(), { alg: 'RS256', kid: 'k1', crit: ['b64'], b64: true })), verified(() => signed(goodToken()))],
   ['AGBAC123', token(goodToken({ act: { sub: USER_ID, act: { sub: '00u9z8y7x6w5v4u3t2s' } } })), token(goodToken())],

@@ -59,6 +59,7 @@ for (const scheme of ['http', 'https'] as const) {
       const verification = await verifyLive(result.accessToken, {
         issuer: org.sandbox.issuer,
         audience: DEFAULT_IDS.audience,
+        approvedAgents: [org.sandbox.clientId],
         human: { kind: 'group', group: 'FinanceUsers', directory: oktaDirectory(org.org) },
         now: now(),
         ca: ca(),

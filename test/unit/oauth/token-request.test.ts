@@ -139,6 +139,20 @@ describe('requestToken', () => {
     await assert.rejects(requestToken(options()), (error: unknown) => error instanceof NetworkError && error.failure === 'too-large');
   });
 
+  it('stops when its signal aborts: before sending, and while the server is answering', async () => {
+    const before = new AbortController();
+    before.abort();
+    await assert.rejects(requestToken(options({ signal: before.signal })), (error: unknown) => error instanceof NetworkError && error.code === 'ERR_NETWORK_ABORTED');
+    assert.equal(server.seen.length, 0, 'nothing was sent');
+
+    server.script(hang);
+    const during = new AbortController();
+    const started = Date.now();
+    setTimeout(() => during.abort(), 100);
+    await assert.rejects(requestToken(options({ signal: during.signal, timeoutMs: 10_000 })), (error: unknown) => error instanceof NetworkError && error.failure === 'aborted' && /cancelled/.test(error.message));
+    assert.ok(Date.now() - started < 3000, 'it did not wait for the deadline');
+  });
+
   it('refuses plain http to a non-loopback host', async () => {
     await assert.rejects(requestToken(options({ tokenEndpoint: 'http://dev-123456.okta.com/oauth2/aus1/v1/token' })), /must use https/);
   });

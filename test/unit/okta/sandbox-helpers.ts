@@ -27,6 +27,7 @@ export async function testOrg(options: SandboxOptions = {}): Promise<TestOrg> {
     authMethod: 'client_secret_jwt',
     scopes: ['finance.read'],
     audienceStyle: 'token-endpoint',
+    actDelivery: 'assertion',
     humans: [{ id: DEFAULT_IDS.alice, email: 'alice@corp.example.com', name: 'Alice Smith' }],
     group: DEFAULT_IDS.financeGroup,
   };

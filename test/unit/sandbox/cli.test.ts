@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { buildAssertion, signAssertion } from '../../../src/core';
+import { DEFAULT_IDS } from '../../../src/sandbox';
 import { ASSERTION_TYPE, postForm, start } from './helpers';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -92,10 +93,10 @@ describe('agbac sandbox', () => {
     assert.match(running.info.get('Client secret') ?? '', /^[A-Za-z0-9_-]{64}$/);
     assert.match(running.info.get('Management API token') ?? '', /^00[A-Za-z0-9]{40}$/);
     assert.equal(running.info.get('Issuer'), tokenEndpoint.replace(/\/v1\/token$/, ''));
-    assert.match(running.banner, /Bob 00u456def789uvw \(not in FinanceUsers\)/);
+    assert.ok(running.banner.includes(`Bob ${DEFAULT_IDS.bob} (not in FinanceUsers)`), running.banner);
 
     const now = Math.floor(Date.now() / 1000);
-    const payload = buildAssertion({ clientId: '0oa123abc456xyz', tokenEndpoint, human: { id: '00u123abc456xyz' }, now, jti: crypto.randomUUID() });
+    const payload = buildAssertion({ clientId: '0oa123abc456xyz', tokenEndpoint, human: { id: DEFAULT_IDS.alice }, now, jti: crypto.randomUUID() });
     const assertion = await signAssertion(payload, { kind: 'secret', secret: running.info.get('Client secret') ?? '' });
     const answer = await postForm(tokenEndpoint, { grant_type: 'client_credentials', scope: 'finance.read', client_assertion_type: ASSERTION_TYPE, client_assertion: assertion });
     assert.equal(answer.status, 200, JSON.stringify(answer.body));

@@ -36,10 +36,10 @@ describe('seeds', () => {
       ['AGBAC Sign-In Policy', [DEFAULT_IDS.signInClientId], [['authorization_code', 'password']]],
     ]);
     assert.deepEqual(plan.users.map((user) => [user.id, user.fields.profile.login, user.fields.status]), [
-      ['00u123abc456xyz', 'alice@corp.example.com', 'ACTIVE'],
-      ['00u456def789uvw', 'bob@corp.example.com', 'ACTIVE'],
+      [DEFAULT_IDS.alice, 'alice@corp.example.com', 'ACTIVE'],
+      [DEFAULT_IDS.bob, 'bob@corp.example.com', 'ACTIVE'],
     ]);
-    assert.deepEqual(plan.groups.map((group) => [group.fields.name, group.members]), [['FinanceUsers', ['00u123abc456xyz']]]);
+    assert.deepEqual(plan.groups.map((group) => [group.fields.name, group.members]), [['FinanceUsers', [DEFAULT_IDS.alice]]]);
   });
 
   it('reports every problem with its path', () => {

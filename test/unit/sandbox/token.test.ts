@@ -346,6 +346,7 @@ describe('sandbox token endpoint', () => {
         issuer: sandbox.issuer,
         audience: DEFAULT_IDS.audience,
         requiredScopes: ['finance.read'],
+        approvedAgents: [sandbox.clientId],
         humanApproval: { kind: 'allow-list', ids: [ALICE] },
         now: NOW + 60,
         correlationId: 'sandbox-test',

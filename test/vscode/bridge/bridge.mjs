@@ -25,8 +25,18 @@
 //                                   visible and save a PNG of the workbench as FILE (or FILE.failed
 //                                   with the reason); the tests wait for either file, so the picture
 //                                   is taken while the extension host is still alive
+//   AGBAC_VSCODE_INSTALL_VSIX=FILE  install that .vsix into the run's extensions folder before
+//                                   code-server starts (the installed copy is then what loads,
+//                                   unless the same extension is also the development path)
+//
+// Page requests: a test in the extension host cannot see the workbench as a person does (rendered
+// tree rows, notifications, webview content). It logs `agbac-page: {"id": …, "action": …}`, the
+// bridge does it with Playwright and writes the answer to $AGBAC_VSCODE_PAGE_DIR/<id>.json, which
+// the test polls (test/integration/page.ts). Actions: `query` (the text and chosen attributes of
+// the elements a selector matches, in the page or in one extension's webview), `click`, `press`,
+// `fill`, `drag-edge` (move an element's right edge: the side bar's width), and `screenshot` (of the page or one element, after the given selectors are visible).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -174,6 +184,7 @@ function makeTempDirs() {
     userData: join(root, 'code-server-user-data'),
     extensions: join(root, 'code-server-extensions'),
     chromiumProfile: join(root, 'chromium-profile'),
+    page: join(root, 'page-requests'),
   };
   // 0700: XDG_RUNTIME_DIR must be private; the rest may as well be.
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -223,6 +234,8 @@ function isolatedEnv(dirs) {
     // the run's temp root, which is removed at the end, rather than in /tmp.
     XDG_RUNTIME_DIR: dirs.runtime,
     TMPDIR: dirs.tmp,
+    // Where the answers to page requests go (see the top of this file).
+    AGBAC_VSCODE_PAGE_DIR: dirs.page,
   };
   // A loader meant for the process that started us (tsx, say) has no business in Node 24's servers.
   delete env.NODE_OPTIONS;
@@ -390,6 +403,11 @@ function logForwarder(run, deadPort) {
         return;
       }
       if (text.includes('agbac-picture: ready')) void savePicture(run);
+      const request = /agbac-page: (\{.*\})\s*$/.exec(text);
+      if (request?.[1]) {
+        void answerPageRequest(run, request[1]);
+        return;
+      }
       const stream = type === 'error' || type === 'warn' ? process.stderr : process.stdout;
       stream.write(text.endsWith('\n') ? text : `${text}\n`);
     },
@@ -488,6 +506,137 @@ async function savePicture(run) {
 }
 
 /**
+ * The frame of an extension's webview that holds its content. VS Code puts each webview in an
+ * outer frame (whose URL names the extension) around an inner one with the extension's HTML.
+ * @param {import('playwright-core').Page} page @param {string} extensionId
+ */
+function webviewFrames(page, extensionId) {
+  const marker = `extensionId=${encodeURIComponent(extensionId)}`;
+  return page.frames().filter((frame) => frame.parentFrame()?.url().includes(marker) === true);
+}
+
+/**
+ * Does one page request and writes its answer file (atomically: written aside, then renamed).
+ * @param {Run} run @param {string} json
+ */
+async function answerPageRequest(run, json) {
+  const dir = process.env.AGBAC_VSCODE_PAGE_DIR ?? run.dirs?.page;
+  /** @type {{ id?: unknown, action?: unknown, selector?: unknown, webview?: unknown, attributes?: unknown, key?: unknown, text?: unknown, path?: unknown, waitFor?: unknown, element?: unknown, dx?: unknown, position?: unknown, textFile?: unknown, timeoutMs?: unknown }} */
+  let request;
+  try {
+    request = JSON.parse(json);
+  } catch {
+    note(`ignoring a page request that is not JSON: ${json.slice(0, 80)}`);
+    return;
+  }
+  const id = typeof request.id === 'string' && /^[\w-]+$/.test(request.id) ? request.id : undefined;
+  if (!id || !dir || !run.page) return;
+  /** @type {unknown} */
+  let answer;
+  try {
+    answer = { ok: true, result: await pageAction(run.page, request) };
+  } catch (error) {
+    answer = { ok: false, error: error instanceof Error ? error.message.split('\n')[0] : String(error) };
+  }
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${id}.tmp`), JSON.stringify(answer));
+  renameSync(join(dir, `${id}.tmp`), join(dir, `${id}.json`));
+}
+
+/**
+ * @param {import('playwright-core').Page} page
+ * @param {{ action?: unknown, selector?: unknown, webview?: unknown, attributes?: unknown, key?: unknown, text?: unknown, path?: unknown, waitFor?: unknown, element?: unknown, dx?: unknown, position?: unknown, textFile?: unknown, timeoutMs?: unknown }} request
+ */
+async function pageAction(page, request) {
+  const timeout = typeof request.timeoutMs === 'number' ? request.timeoutMs : 15_000;
+  const selector = typeof request.selector === 'string' ? request.selector : undefined;
+  switch (request.action) {
+    case 'query': {
+      if (!selector) throw new Error('query needs a selector');
+      const attributes = Array.isArray(request.attributes) ? request.attributes.filter((name) => typeof name === 'string') : [];
+      const frames = typeof request.webview === 'string' ? webviewFrames(page, request.webview) : [page.mainFrame()];
+      /** @type {{ text: string, attributes: Record<string, string | null> }[]} */
+      const items = [];
+      for (const frame of frames) {
+        items.push(...(await frame.$$eval(selector, (elements, names) => elements.map((element) => ({
+          text: element instanceof HTMLElement ? element.innerText : element.textContent ?? '',
+          attributes: Object.fromEntries(names.map((name) => [name, element.getAttribute(name)])),
+        })), attributes)));
+      }
+      return { frames: frames.length, items };
+    }
+    case 'click':
+      if (!selector) throw new Error('click needs a selector');
+      // `position` clicks at that offset in the element (a pane header's title, not its actions).
+      await page.locator(selector).first().click({ timeout, ...(isPosition(request.position) ? { position: request.position } : {}) });
+      return null;
+    case 'fill': {
+      // A secret to type comes in a file the bridge reads and deletes: a request is a log line,
+      // and log lines are kept (the workbench stores them), so a secret must never be one.
+      let text = request.text;
+      if (typeof request.textFile === 'string') {
+        text = readFileSync(request.textFile, 'utf8');
+        rmSync(request.textFile, { force: true });
+      }
+      if (!selector || typeof text !== 'string') throw new Error('fill needs a selector and a text (or textFile)');
+      await page.locator(selector).first().fill(text, { timeout });
+      return null;
+    }
+    case 'drag-edge': {
+      // Drags the right edge of an element (the sash beside it) by dx pixels: widens the side bar.
+      if (!selector || typeof request.dx !== 'number') throw new Error('drag-edge needs a selector and dx');
+      const box = await page.locator(selector).first().boundingBox({ timeout });
+      if (!box) throw new Error(`${selector} is not visible`);
+      const x = box.x + box.width;
+      const y = box.y + box.height / 2;
+      await page.mouse.move(x, y);
+      await page.mouse.down();
+      await page.mouse.move(x + request.dx / 2, y, { steps: 5 });
+      await page.mouse.move(x + request.dx, y, { steps: 5 });
+      await page.mouse.up();
+      return null;
+    }
+    case 'press':
+      if (typeof request.key !== 'string') throw new Error('press needs a key');
+      await page.keyboard.press(request.key);
+      return null;
+    case 'screenshot': {
+      if (typeof request.path !== 'string') throw new Error('screenshot needs a path');
+      const waitFor = Array.isArray(request.waitFor) ? request.waitFor.filter((item) => typeof item === 'string') : [];
+      for (const wanted of waitFor) await page.locator(wanted).first().waitFor({ state: 'visible', timeout });
+      const target = resolve(request.path);
+      mkdirSync(dirname(target), { recursive: true });
+      // `element`: only that part of the workbench (the side bar, say), else the whole page.
+      if (typeof request.element === 'string') await page.locator(request.element).first().screenshot({ path: target, timeout });
+      else await page.screenshot({ path: target, timeout });
+      return target;
+    }
+    default:
+      throw new Error(`unknown page action ${String(request.action)}`);
+  }
+}
+
+/** @param {unknown} value @returns {value is { x: number, y: number }} */
+function isPosition(value) {
+  return typeof value === 'object' && value !== null && typeof (/** @type {{ x?: unknown }} */ (value)).x === 'number' && typeof (/** @type {{ y?: unknown }} */ (value)).y === 'number';
+}
+
+/**
+ * Installs a .vsix into the run's extensions folder, as a user would with --install-extension.
+ * @param {ReturnType<typeof locateTools>} tools @param {TempDirs} dirs @param {string} vsix
+ */
+function installVsix(tools, dirs, vsix) {
+  if (!isFile(vsix)) throw new HarnessError(`AGBAC_VSCODE_INSTALL_VSIX: ${vsix} is not a file`);
+  const result = spawnSync(tools.nodeBin, [
+    tools.codeServerEntry, '--install-extension', resolve(vsix),
+    '--extensions-dir', dirs.extensions, '--user-data-dir', dirs.userData,
+  ], { env: isolatedEnv(dirs), cwd: dirs.home, encoding: 'utf8', timeout: 120_000 });
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
+  if (result.status !== 0) throw new HarnessError(`installing ${vsix} failed (${result.status ?? result.signal}): ${output}`);
+  note(`installed ${vsix}: ${output.split('\n').at(-1) ?? ''}`);
+}
+
+/**
  * Stops Chromium and code-server and removes the temp dirs. Waits for code-server's process
  * group to exit (SIGTERM, then SIGKILL after a grace period) so no server outlives the bridge.
  * @param {Run} run
@@ -553,6 +702,7 @@ export async function main(argv) {
     const port = await freePort();
     const deadPort = await freePort();
     writeUserSettings(dirs, deadPort);
+    if (process.env.AGBAC_VSCODE_INSTALL_VSIX) installVsix(tools, dirs, process.env.AGBAC_VSCODE_INSTALL_VSIX);
     const started = Date.now();
     await startCodeServer(run, tools, dirs, port, deadPort);
     note(`code-server is up on http://127.0.0.1:${port} (${Date.now() - started} ms); opening the workbench on ${desktop.workspace ?? 'an empty window'}`);

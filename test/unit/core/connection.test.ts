@@ -1,0 +1,40 @@
+/** Connections read from untrusted settings: every field checked, secrets refused, how act reaches the token. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { readConnection } from '../../../src/core';
+
+const base = { name: 'dev', orgUrl: 'dev-123456.okta.com', authServerId: 'aus123abc456', clientId: '0oa123abc456xyz' };
+
+describe('readConnection', () => {
+  it('fills the defaults: client_secret_jwt, the token endpoint as audience, act in the client assertion', () => {
+    const read = readConnection(base);
+    assert.ok('connection' in read, JSON.stringify(read));
+    assert.equal(read.connection.orgUrl, 'https://dev-123456.okta.com');
+    assert.equal(read.connection.authMethod, 'client_secret_jwt');
+    assert.equal(read.connection.audienceStyle, 'token-endpoint');
+    assert.equal(read.connection.actDelivery, 'assertion');
+    assert.equal(read.connection.hookUrl, undefined);
+  });
+
+  it('takes a token inline hook with its URL, and refuses one without, or with a plain-http URL off loopback', () => {
+    const read = readConnection({ ...base, actDelivery: 'inline-hook', hookUrl: 'https://hook.example.com/agbac' });
+    assert.ok('connection' in read);
+    assert.equal(read.connection.actDelivery, 'inline-hook');
+    assert.equal(read.connection.hookUrl, 'https://hook.example.com/agbac');
+    const missing = readConnection({ ...base, actDelivery: 'inline-hook' });
+    assert.ok('errors' in missing && missing.errors.some((error) => /"hookUrl" is required/.test(error)));
+    const plain = readConnection({ ...base, actDelivery: 'inline-hook', hookUrl: 'http://hook.example.com/' });
+    assert.ok('errors' in plain && plain.errors.some((error) => /must use https/.test(error)));
+    const other = readConnection({ ...base, actDelivery: 'carrier-pigeon' });
+    assert.ok('errors' in other && other.errors.some((error) => /"actDelivery" must be assertion or inline-hook/.test(error)));
+  });
+
+  it('refuses secrets and names every problem', () => {
+    const read = readConnection({ name: 'x', orgUrl: 'http://example.com', clientSecret: 's', scopes: 'finance.read', humans: [{ id: 'alice@corp.example.com' }] });
+    assert.ok('errors' in read);
+    const text = read.errors.join('\n');
+    for (const expected of [/"clientSecret" must not be stored/, /"orgUrl": .*uses http/, /"authServerId" is required/, /"clientId" is required/, /"scopes" must be a list/, /"humans\[0\]\.id" must be an Okta user id/]) {
+      assert.match(text, expected);
+    }
+  });
+});
