@@ -1,16 +1,24 @@
-// Bundles the extension, its lazily loaded chunks, the inspector's webview script and the `agbac` CLI.
+// Bundles the extension, its lazily loaded parts, the inspector's webview script and the `agbac` CLI.
 //   node esbuild.mjs               development build (source maps)
 //   node esbuild.mjs --production  minified, no source maps (what `npm run package` ships)
 //   node esbuild.mjs --watch       rebuild on change (problem matcher friendly output)
 //
-// The extension is one file, dist/extension.js. What it needs only for some commands is loaded on
-// first use: its own modules for Okta management and the sandbox are wrapped by esbuild into
-// functions that run on the first `import()`, and the two large libraries behind them live in
-// chunks of their own that are `require`d then:
-//   dist/okta-sdk.js   @okta/okta-sdk-nodejs (the Management API; about 4.5 MB minified)
-//   dist/x509.js       @peculiar/x509 and reflect-metadata (only the sandbox's HTTPS mode)
+// The extension is one CommonJS file per layer, so that activation compiles and runs only what it
+// uses, and every layer exists once (one AgbacError class, whoever throws it):
+//   dist/extension.js  the editor (src/vscode); loaded at activation
+//   dist/core.js       src/core with jose and jsonc-parser; loaded at activation (diagnostics)
+//   dist/oauth.js      the OAuth client; loaded by the first token request or verification
+//   dist/okta.js       Okta management (the editor's entries: look-ups, doctor, provisioning,
+//                      advice); loaded on first use
+//   dist/sandbox.js    the embedded sandbox; loaded when it starts
+//   dist/policy-text.js  core/policy-text with yaml: reads delegation policy files; loaded when
+//                      a YAML policy is first opened (the core's other parts need no YAML)
+//   dist/jose.js, dist/jsonc.js   jose and jsonc-parser, shared by the layers (loaded with core)
+//   dist/okta-sdk.js   @okta/okta-sdk-nodejs (about 4.5 MB minified), required by okta.js on first use
+//   dist/x509.js       @peculiar/x509 and reflect-metadata, for the sandbox's HTTPS mode only
 // So the .vsix needs no node_modules, and activation reads neither chunk.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -33,6 +41,9 @@ const problemMatcherPlugin = {
 
 /** Libraries the extension loads from a chunk next to it instead of bundling them. */
 const CHUNKS = {
+  // Shared by several layers: one copy, so that their classes (jose's errors) are one class each.
+  jose: './jose.js',
+  'jsonc-parser': './jsonc.js',
   '@okta/okta-sdk-nodejs': './okta-sdk.js',
   '@peculiar/x509': './x509.js',
   'reflect-metadata': './x509.js',
@@ -46,6 +57,52 @@ const chunksPlugin = {
     build.onResolve({ filter }, (args) => ({ path: CHUNKS[args.path], external: true }));
   },
 };
+
+/** core/policy-text, bundled apart from the core so that activation does not load the YAML parser. */
+const POLICY_TEXT = /[\\/]src[\\/]core[\\/]policy-text(?:\.ts)?$/;
+
+/**
+ * Keeps each layer of src/ in its own file: an import that leaves the layer being built for
+ * another one becomes a `require` of that layer's bundle, next to it in dist/.
+ */
+const layersPlugin = (own) => ({
+  name: 'layers',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const target = resolve(args.resolveDir, args.path);
+      const targetLayer = POLICY_TEXT.test(target) ? 'policy-text' : /[\\/]src[\\/](core|oauth|okta|sandbox|hook)(?:[\\/]|$)/.exec(target)?.[1];
+      if (!targetLayer || targetLayer === own || !target.startsWith(resolve('src') + sep)) return undefined;
+      return { path: `./${targetLayer}.js`, external: true };
+    });
+  },
+});
+
+/**
+ * One copy of the \`vscode\` module's namespace for the whole bundle: every \`import * as vscode\`
+ * reads the same re-export, instead of esbuild copying the API's hundreds of members once per
+ * importing module at activation.
+ */
+const vscodeOncePlugin = {
+  name: 'vscode-once',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) =>
+      args.namespace === 'vscode-once' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'vscode-once' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'vscode-once' }, () => ({ contents: "export * from 'vscode';", loader: 'js' }));
+  },
+};
+
+/** One layer's bundle for the extension (CommonJS; `import()` becomes a `require` inside a promise). */
+const layer = (name, contents, outfile = `dist/${name}.js`) => ({
+  ...common,
+  stdin: { contents, resolveDir: import.meta.dirname, loader: 'ts', sourcefile: `${name}-layer.ts` },
+  outfile,
+  external: ['vscode'],
+  // The chunks are CommonJS: with `require`, their exports arrive whole (a real dynamic import
+  // would see only what Node can detect statically).
+  supported: { 'dynamic-import': false },
+  plugins: [...common.plugins, chunksPlugin, layersPlugin(name), vscodeOncePlugin],
+});
 
 /** @type {esbuild.BuildOptions} */
 const common = {
@@ -66,27 +123,43 @@ const common = {
 rmSync('dist/cli', { recursive: true, force: true });
 
 /** A third-party chunk: always minified, without source maps (nobody debugs into them here). */
-const chunk = (outfile, contents) => ({
+const chunk = (outfile, contents, mainFields = ['main', 'module']) => ({
   ...common,
   stdin: { contents, resolveDir: import.meta.dirname, loader: 'js' },
   outfile,
   minify: true,
   sourcemap: false,
   // The SDK's dependencies carry `module` builds that refer to browser globals; the Node builds are right here.
-  mainFields: ['main', 'module'],
+  mainFields,
 });
 
+/**
+ * A chunk's module: the library's exports that src/ imports by name (so the chunk holds only what
+ * is used, as if the library were bundled into each layer).
+ */
+function reexport(library) {
+  const names = new Set();
+  const imports = new RegExp(`import\\s*\\{([^}]*)\\}\\s*from\\s*'${library}'`, 'g');
+  for (const file of readdirSync('src', { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts'))) {
+    for (const [, list] of readFileSync(join('src', file), 'utf8').matchAll(imports)) {
+      for (const item of list.split(',')) {
+        const name = item.trim().replace(/^type\s.*$/, '').split(/\s+as\s+/)[0];
+        if (name) names.add(name);
+      }
+    }
+  }
+  return `export { ${[...names].sort().join(', ')} } from '${library}';`;
+}
+
 const builds = [
-  {
-    ...common,
-    entryPoints: ['src/vscode/extension.ts'],
-    outfile: 'dist/extension.js',
-    external: ['vscode'],
-    // `import()` becomes a `require` inside a promise: the chunks are CommonJS, and their exports
-    // then arrive whole (a real dynamic import would see only what Node can detect statically).
-    supported: { 'dynamic-import': false },
-    plugins: [...common.plugins, chunksPlugin],
-  },
+  layer('vscode', "export * from './src/vscode/extension';", 'dist/extension.js'),
+  layer('core', "export * from './src/core';"),
+  layer('oauth', "export * from './src/oauth';"),
+  layer('okta', "export * from './src/okta/lookup';\nexport * from './src/okta/advice';"),
+  layer('sandbox', "export * from './src/sandbox';"),
+  layer('policy-text', "export * from './src/core/policy-text';"),
+  chunk('dist/jose.js', reexport('jose')),
+  chunk('dist/jsonc.js', reexport('jsonc-parser'), common.mainFields),
   chunk('dist/okta-sdk.js', "module.exports = require('@okta/okta-sdk-nodejs');"),
   chunk('dist/x509.js', "require('reflect-metadata'); module.exports = require('@peculiar/x509');"),
   {

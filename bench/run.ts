@@ -8,6 +8,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { editorBench } from './editor.bench';
 import { lintBench } from './lint.bench';
 import { machine, QUICK, type Row, table } from './lib';
 import { sandboxBench } from './sandbox.bench';
@@ -19,6 +20,7 @@ const suites: [string, () => Promise<Row[]>][] = [
   ['verify', verifyBench],
   ['sandbox', sandboxBench],
   ['startup', startupBench],
+  ['editor', editorBench],
 ];
 
 async function main(): Promise<void> {

@@ -22,6 +22,8 @@ const anything = () => new Proxy(function () {}, {
   get: (_t, key) => key === 'then' ? undefined : key === Symbol.iterator ? function* () {} : anything(),
   apply: () => anything(),
   construct: () => anything(),
+  set: () => true,
+  defineProperty: () => true,
 });
 const vscode = {};
 for (const name of JSON.parse(process.argv[4])) vscode[name] = anything();

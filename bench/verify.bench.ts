@@ -82,6 +82,7 @@ export async function verifyBench(): Promise<Row[]> {
         issuer: ISSUER,
         audience: AUDIENCE,
         requiredScopes: ['finance.read'],
+        approvedAgents: ['0oa123abc456xyz'],
         humanApproval: { kind: 'allow-list', ids: ['00u8f2k4m6n8p0r2t4v'] },
         now: NOW,
         correlationId: 'bench',

@@ -1,6 +1,6 @@
 // The project's whole test run: build, type checks, lint, unit tests on Node, the extension's
-// suite inside a real VS Code (code-server), and the packaged .vsix installed there and smoke
-// tested. Ends with one plain line: "N passed, N failed".
+// suite inside a real VS Code (code-server), the packaged .vsix installed there and smoke tested,
+// and the benchmarks in quick mode (run, never judged). Ends with one plain line: "N passed, N failed".
 //   node scripts/test.mjs            everything
 //   node scripts/test.mjs --unit     build, checks and unit tests only
 import { spawn } from 'node:child_process';
@@ -91,6 +91,10 @@ if (!unitOnly) {
   }
   if (!vsixCount || (vsix.code !== 0 && Number(vsixCount[2]) === 0)) problems.push(`the .vsix smoke test did not complete (exit ${vsix.code})`);
 }
+
+// The benchmarks in their quick mode, so that they keep working. Not tests: their figures are
+// printed, never judged; only a benchmark that cannot run is a problem.
+await step('benchmarks (quick mode)', process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick']);
 
 for (const problem of problems) console.error(`✗ ${problem}`);
 console.log(`\n${totals.passed} passed, ${totals.failed} failed`);

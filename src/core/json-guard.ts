@@ -78,3 +78,39 @@ export function jsonDepthExceeds(value: unknown, limit = MAX_JSON_DEPTH): boolea
   }
   return false;
 }
+
+/**
+ * The same verdict as {@link jsonShapeProblem} with duplicates checked, for a text that
+ * `JSON.parse` already read into `value`, usually without scanning it: every member of the text
+ * ends in a quote and a colon, so when the text has exactly as many \`"…:\` as the value has
+ * members (and the value is not too deep), no name was repeated. Anything else (a repeated
+ * name, or a string that happens to hold \`":\`) takes the full scan.
+ */
+export function parsedShapeProblem(text: string, value: unknown, maxDepth = MAX_JSON_DEPTH): JsonShapeProblem | undefined {
+  let members = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let entry = stack.pop(); entry; entry = stack.pop()) {
+    const [item, depth] = entry;
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth >= maxDepth) return jsonShapeProblem(text, { maxDepth, duplicates: true });
+    const children = Array.isArray(item) ? item : Object.values(item);
+    if (!Array.isArray(item)) members += children.length;
+    for (const child of children) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+  return memberEnds(text) === members ? undefined : jsonShapeProblem(text, { maxDepth, duplicates: true });
+}
+
+/** How many times a quote, maybe white space, and a colon follow each other (the end of a member name). */
+function memberEnds(text: string): number {
+  let count = 0;
+  for (let colon = text.indexOf(':'); colon >= 0; colon = text.indexOf(':', colon + 1)) {
+    let before = colon - 1;
+    while (before >= 0 && isJsonSpace(text.charCodeAt(before))) before--;
+    if (before >= 0 && text.charCodeAt(before) === 34) count++;
+  }
+  return count;
+}
+
+function isJsonSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13;
+}

@@ -12,7 +12,7 @@
 import { base64url } from 'jose';
 import { parse as parseJsonc, type ParseError, printParseErrorCode } from 'jsonc-parser';
 import { JwtDecodeError } from './errors';
-import { jsonShapeProblem, MAX_JSON_DEPTH } from './json-guard';
+import { jsonShapeProblem, MAX_JSON_DEPTH, parsedShapeProblem } from './json-guard';
 import { quote } from './rules/finding';
 
 /** One of the three dot-separated parts of a compact JWT, with its place in the token text. */
@@ -62,6 +62,17 @@ export function parseJwt(input: unknown): JwtParseResult {
  * Surrounding white space is an error (it is not part of a compact JWT).
  */
 export function decodeJwt(input: unknown): DecodedJwt {
+  const { header, segments, token } = decodeJwtHeader(input);
+  const payload = decodeJsonSegment(segments.payload, 'payload');
+  return { header, payload, segments, token };
+}
+
+/**
+ * The first steps of {@link decodeJwt}: the segments (each checked as base64url) and the header.
+ * A verifier reads the header before the signature, and the payload from the bytes the signature
+ * check decoded ({@link decodeJwtPayload}), so nothing is decoded twice.
+ */
+export function decodeJwtHeader(input: unknown): Omit<DecodedJwt, 'payload'> {
   if (typeof input !== 'string') {
     throw new JwtDecodeError('not-a-string', `a JWT is a string, got ${input === null ? 'null' : typeof input}`);
   }
@@ -82,8 +93,18 @@ export function decodeJwt(input: unknown): DecodedJwt {
 
   segments.forEach((segment, index) => checkBase64url(segment, SEGMENT_NAMES[index] ?? 'signature'));
   const header = decodeJsonSegment(segments[0], 'header');
-  const payload = decodeJsonSegment(segments[1], 'payload');
-  return { header, payload, segments: { header: segments[0], payload: segments[1], signature: segments[2] }, token: input };
+  return { header, segments: { header: segments[0], payload: segments[1], signature: segments[2] }, token: input };
+}
+
+/**
+ * The payload of a token whose header {@link decodeJwtHeader} read, from its bytes when the
+ * caller has them already (a signature check decodes them); with the same checks as
+ * {@link decodeJwt} (UTF-8, JSON, no repeated member, bounded nesting, an object).
+ */
+export function decodeJwtPayload(jwt: Omit<DecodedJwt, 'payload'>, bytes?: Uint8Array): DecodedJwt {
+  const segment = jwt.segments.payload;
+  const payload = bytes ? jsonObjectOf(bytes, segment, 'payload') : decodeJsonSegment(segment, 'payload');
+  return { ...jwt, payload };
 }
 
 /** True when the text has the shape of a compact JWS whose header starts `{"` (base64url `eyJ`). */
@@ -117,9 +138,19 @@ function checkBase64url(segment: JwtSegment, name: (typeof SEGMENT_NAMES)[number
 }
 
 function decodeJsonSegment(segment: JwtSegment, name: 'header' | 'payload'): JsonObject {
+  let bytes: Uint8Array;
+  try {
+    bytes = base64url.decode(segment.text);
+  } catch (cause) {
+    throw new JwtDecodeError('base64url', `${name}: the segment does not decode as base64url`, { segment: name, position: segment.start, cause });
+  }
+  return jsonObjectOf(bytes, segment, name);
+}
+
+function jsonObjectOf(bytes: Uint8Array, segment: JwtSegment, name: 'header' | 'payload'): JsonObject {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(base64url.decode(segment.text));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (cause) {
     throw new JwtDecodeError('utf8', `${name}: the decoded bytes are not UTF-8 text`, {
       segment: name,
@@ -141,7 +172,7 @@ function decodeJsonSegment(segment: JwtSegment, name: 'header' | 'payload'): Jso
           cause,
         });
   }
-  const problem = jsonShapeProblem(text, { duplicates: true });
+  const problem = parsedShapeProblem(text, value);
   if (problem?.kind === 'too-deep') throw tooDeep(segment, name);
   if (problem?.kind === 'duplicate-member') {
     throw new JwtDecodeError(

@@ -1,8 +1,11 @@
 /**
  * Verification keys prepared once per key set, as jose's remote key set does for fetched keys: a
  * JWKS, a JWK or a PEM with the same content as one seen before reuses its resolver and the keys
- * imported for it, instead of importing them for every token. Keyed by content, not by object, so
- * a key set changed in place is never served stale. Bounded: the least recently used go first.
+ * imported for it, instead of importing them for every token. Keyed by content (the JSON text, so
+ * a copy with its members in another order is prepared once more). The same object given again is
+ * recognised without reading its text, as long as its key list holds the same key objects (a key
+ * added, removed or replaced makes it new) and a JWK keeps its key members. Bounded: the least
+ * recently used go first.
  */
 import type { JWTVerifyGetKey } from 'jose';
 import type { VerificationKeys } from './verify';
@@ -22,7 +25,10 @@ export function cachedResolver(
   make: (keys: VerificationKeys, algorithms: readonly string[]) => Promise<JWTVerifyGetKey>,
 ): Promise<JWTVerifyGetKey> {
   if (typeof keys === 'function') return Promise.resolve(keys);
-  const content = `${algorithms.join(',')}\n${typeof keys === 'string' ? keys.trim() : stableJson(keys)}`;
+  const algs = algorithms.join(',');
+  const seen = typeof keys === 'object' ? byObject.get(keys) : undefined;
+  if (seen && seen.algs === algs && sameParts(seen.parts, partsOf(keys as object))) return seen.resolver;
+  const content = `${algorithms.join(',')}\n${typeof keys === 'string' ? keys.trim() : JSON.stringify(keys)}`;
   let resolver = resolvers.get(content);
   if (resolver) {
     resolvers.delete(content);
@@ -33,14 +39,24 @@ export function cachedResolver(
   }
   resolvers.set(content, resolver);
   if (resolvers.size > MAX_KEY_SETS) resolvers.delete(resolvers.keys().next().value as string);
+  if (typeof keys === 'object') {
+    const entry = { algs, parts: partsOf(keys), resolver };
+    byObject.set(keys, entry);
+    resolver.catch(() => byObject.delete(keys));
+  }
   return resolver;
 }
 
-/** JSON with object members in sorted order, so two copies of one key set read the same. */
-function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, member: unknown) =>
-    member && typeof member === 'object' && !Array.isArray(member)
-      ? Object.fromEntries(Object.entries(member as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : member,
-  );
+/** The last resolver made for a key-set object, and what it was made from. */
+const byObject = new WeakMap<object, { readonly algs: string; readonly parts: readonly unknown[]; readonly resolver: Promise<JWTVerifyGetKey> }>();
+
+/** What must stay the same for an object to be the key set it was: its key objects, or a JWK's key members. */
+function partsOf(keys: object): unknown[] {
+  const record = keys as Record<string, unknown>;
+  if (Array.isArray(record.keys)) return [record.keys, record.keys.length, ...(record.keys as unknown[])];
+  return ['kty', 'kid', 'alg', 'use', 'n', 'e', 'crv', 'x', 'y', 'd', 'k'].map((member) => record[member]);
+}
+
+function sameParts(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((part, index) => part === b[index]);
 }

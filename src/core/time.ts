@@ -7,10 +7,15 @@ export function isNumericDate(value: unknown): value is number {
 
 /** A NumericDate as an ISO 8601 UTC time, e.g. `2026-01-02T10:05:00Z`. */
 export function isoTime(seconds: number): string {
+  // Audit events stamp many decisions with the same second: the last answer is kept.
+  if (seconds === lastIso.seconds) return lastIso.text;
   const date = new Date(Math.round(seconds * 1000));
-  if (Number.isNaN(date.getTime())) return `${seconds} (out of range)`;
-  return date.toISOString().replace('.000Z', 'Z');
+  const text = Number.isNaN(date.getTime()) ? `${seconds} (out of range)` : date.toISOString().replace('.000Z', 'Z');
+  lastIso = { seconds, text };
+  return text;
 }
+
+let lastIso = { seconds: Number.NaN, text: '' };
 
 /**
  * How far `seconds` is from `now`, in words: "in 4 min", "3 h ago", "now".

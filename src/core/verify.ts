@@ -13,9 +13,9 @@ import {
   type JWTVerifyGetKey,
 } from 'jose';
 import { auditEvent, type AuditEvent, type Checks, checksOf, decide, type Decision } from './decision';
-import { KeyError, messageOf } from './errors';
+import { JwtDecodeError, KeyError, messageOf } from './errors';
 import { cachedResolver } from './key-cache';
-import { type JsonObject, parseJwt } from './jwt';
+import { type DecodedJwt, decodeJwtHeader, decodeJwtPayload, type JsonObject } from './jwt';
 import { type DelegationContext, delegationOf, detectMapping } from './delegation';
 import { evaluatePolicy, type DelegationPolicy, type PolicyDecision } from './policy';
 import { ASSERTION_LIMITS, type ClaimMapping, OKTA_MAPPING } from './profiles';
@@ -93,16 +93,30 @@ const DEFAULT_TOKEN_ALGORITHMS: readonly string[] = ['RS256'];
  */
 export async function verifyAccessToken(token: string, options: VerifyOptions): Promise<Verification> {
   const profile = options.profile ?? 'okta-guide';
-  const parsed = parseJwt(token.trim());
-  if (!parsed.ok) {
+  const malformed = (error: JwtDecodeError): Verification => {
     const findings = new FindingList(profile);
-    findings.add('AGBAC090', [], { detail: parsed.error.message });
+    findings.add('AGBAC090', [], { detail: error.message });
     return conclude(options, findings.items, false, undefined, undefined);
+  };
+  let head: Omit<DecodedJwt, 'payload'>;
+  try {
+    head = decodeJwtHeader(token.trim());
+  } catch (error) {
+    if (error instanceof JwtDecodeError) return malformed(error);
+    throw error;
   }
-  const { header, payload } = parsed.jwt;
+  const signature = await checkSignature(head.token, head.header, options);
+  // The payload is read from the bytes the signature check decoded, or decoded here when it failed.
+  let jwt: DecodedJwt;
+  try {
+    jwt = decodeJwtPayload(head, signature.payload);
+  } catch (error) {
+    if (error instanceof JwtDecodeError) return malformed(error);
+    throw error;
+  }
+  const { header, payload } = jwt;
   const chosen = chooseMapping(payload, options);
   const expect: VerifyOptions = { ...options, mapping: chosen.mapping };
-  const signature = await checkSignature(parsed.jwt.token, header, options);
   const findings = [...signature.findings, ...checkTokenClaims(payload, expect)];
   const list = new FindingList(profile);
   if (chosen.ambiguous) list.add('AGBAC146', [], { reason: chosen.reason, mapping: chosen.mapping.name });
@@ -186,7 +200,7 @@ async function checkSignature(
   token: string,
   header: JsonObject,
   options: VerifyOptions,
-): Promise<{ valid: boolean; findings: Finding[] }> {
+): Promise<{ valid: boolean; findings: Finding[]; payload?: Uint8Array }> {
   const findings = new FindingList(options.profile ?? 'okta-guide');
   const algorithms = options.algorithms ?? DEFAULT_TOKEN_ALGORITHMS;
   const alg = header.alg;
@@ -208,8 +222,8 @@ async function checkSignature(
   }
   const resolve = await cachedResolver(options.keys, algorithms, keyResolver);
   try {
-    await compactVerify(token, resolve, { algorithms: [...algorithms] });
-    return { valid: true, findings: [] };
+    const { payload } = await compactVerify(token, resolve, { algorithms: [...algorithms] });
+    return { valid: true, findings: [], payload };
   } catch (error) {
     if (error instanceof joseErrors.JWKSNoMatchingKey) {
       findings.add('AGBAC102', ['kid'], { kid: quote(header.kid) }, { part: 'header' });

@@ -6,7 +6,7 @@
  * `kid`), `iss` = `sub` = client id, audience = the token endpoint, `exp` present, not past and
  * at most one hour ahead, `iat` not in the future, `jti` single use.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { compactVerify, type CryptoKey, importJWK, type JWK } from 'jose';
 import { ASSERTION_ALGORITHMS, authMethodForAlgorithm, type JsonObject, parseJwt } from '../core';
 import { invalidClient, OAuthError, OKTA_TEXT, SANDBOX_TEXT } from './errors';
@@ -97,6 +97,9 @@ async function authenticateAssertion(form: ReadonlyMap<string, string>, context:
   const parsed = parseJwt(token);
   if (!parsed.ok) throw invalidClient(SANDBOX_TEXT.assertionMalformed);
   const { header, payload } = parsed.jwt;
+  // The sandbox implements no JWS extension: an assertion that asks for one (b64 among them) is
+  // not one it can read the way its signer meant.
+  if (header.crit !== undefined) throw invalidClient(SANDBOX_TEXT.assertionMalformed);
 
   const alg = typeof header.alg === 'string' ? header.alg : '';
   const method = authMethodForAlgorithm(alg);
@@ -116,15 +119,43 @@ async function authenticateAssertion(form: ReadonlyMap<string, string>, context:
   return { app, method, assertion: payload };
 }
 
+/**
+ * Keys as jose prepares them once: a secret as a KeyObject (jose keeps the CryptoKey it derives
+ * from one, where it would import a byte array anew for every request), a registered JWK by its
+ * content. Few entries: one per app secret and per registered key, refreshed when they change.
+ */
+const secretKeys = new Map<string, KeyObject>();
+const publicKeys = new Map<string, Promise<CryptoKey | Uint8Array>>();
+
+function secretKey(secret: string): KeyObject {
+  let key = secretKeys.get(secret);
+  if (!key) {
+    if (secretKeys.size > 256) secretKeys.clear();
+    secretKeys.set(secret, (key = createSecretKey(Buffer.from(secret, 'utf8'))));
+  }
+  return key;
+}
+
+function publicKey(jwk: JWK, alg: string): Promise<CryptoKey | Uint8Array> {
+  const id = `${alg} ${JSON.stringify(jwk)}`;
+  let key = publicKeys.get(id);
+  if (!key) {
+    if (publicKeys.size > 256) publicKeys.clear();
+    publicKeys.set(id, (key = importJWK({ ...jwk, alg }, alg)));
+    key.catch(() => publicKeys.delete(id));
+  }
+  return key;
+}
+
 async function verifySignature(token: string, alg: string, kid: unknown, app: AppRecord): Promise<void> {
-  let key: Uint8Array | CryptoKey;
+  let key: KeyObject | CryptoKey;
   if (ASSERTION_ALGORITHMS.client_secret_jwt.includes(alg)) {
-    key = new TextEncoder().encode(app.clientSecret);
+    key = secretKey(app.clientSecret);
   } else {
     const jwk = typeof kid === 'string' ? app.jwks?.find((candidate) => candidate.kid === kid && isUsable(candidate)) : undefined;
     if (!jwk) throw invalidClient(OKTA_TEXT.assertionKid);
     try {
-      const imported = await importJWK({ ...jwk, alg }, alg);
+      const imported = await publicKey(jwk, alg);
       if (imported instanceof Uint8Array) throw new TypeError('not a public key');
       key = imported;
     } catch {

@@ -16,6 +16,7 @@ import { PayloadHoverProvider } from './hovers';
 import { PolicyDiagnostics } from './policy-diagnostics';
 import { modelForToken } from './inspect';
 import { TokenInspector } from './inspector';
+import { lintRuns } from './lint';
 import { log } from './log';
 import { management } from './management';
 import type { InspectorModel, InspectorState } from './model/inspector-protocol';
@@ -52,6 +53,8 @@ export interface AgbacApi {
   sandbox(): SandboxState | undefined;
   /** The sign-in URL waiting for a person to open it (a browser sign-in under way), if any: no secret is in it. */
   pendingSignIn(): string | undefined;
+  /** How many times a whole document was linted (diagnostics, hovers and code actions share one result per version). */
+  lintRuns(): number;
 }
 
 let sandboxController: SandboxController | undefined;
@@ -173,6 +176,7 @@ export function activate(context: vscode.ExtensionContext): AgbacApi {
     lastError: () => lastShownError(),
     sandbox: () => state.sandbox,
     pendingSignIn: () => signIn.pendingSignIn,
+    lintRuns,
   };
 }
 

@@ -66,8 +66,15 @@ export function forgetLint(document: vscode.TextDocument): void {
 
 /** One lint result per open document and version, shared by diagnostics, hovers and code actions. */
 const cache = new LintCache<LintResult>();
+let runs = 0;
+
+/** How many times a whole document was linted since activation. */
+export function lintRuns(): number {
+  return runs;
+}
 
 function editorFindings(document: vscode.TextDocument, options: LintOptions): LintResult {
+  runs++;
   const result = lintDocument(document.getText(), options);
   const jsonLanguage = document.languageId === 'json' || document.languageId === 'jsonc';
   const schemaValidated = isSchemaValidated(document);

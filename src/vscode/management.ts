@@ -29,3 +29,8 @@ export async function orgFor(connection: Connection, secrets: ConnectionSecrets,
   }
   return (await management()).connectOrg({ orgUrl: connection.orgUrl, credential: { kind: 'api-token', token } });
 }
+
+/** The OAuth client (token requests, verification): loaded by the first request, not at activation. */
+export function oauthClient(): Promise<typeof import('../oauth')> {
+  return import('../oauth');
+}

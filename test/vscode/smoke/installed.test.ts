@@ -36,15 +36,15 @@ describe('the installed .vsix', () => {
     for (const absent of ['src', 'test', 'node_modules', 'bench', 'tsconfig.json', join('dist', 'cli.js'), join('dist', 'extension.js.map')]) {
       assert.equal(existsSync(join(extension.extensionPath, absent)), false, `${absent} is in the package`);
     }
-    for (const present of [join('dist', 'extension.js'), join('dist', 'okta-sdk.js'), join('dist', 'x509.js'), join('dist', 'webview', 'inspector.js'), join('media', 'agbac.svg')]) {
+    for (const present of [join('dist', 'extension.js'), join('dist', 'core.js'), join('dist', 'oauth.js'), join('dist', 'okta.js'), join('dist', 'sandbox.js'), join('dist', 'policy-text.js'), join('dist', 'okta-sdk.js'), join('dist', 'x509.js'), join('dist', 'webview', 'inspector.js'), join('media', 'agbac.svg')]) {
       assert.equal(existsSync(join(extension.extensionPath, present)), true, `${present} is missing`);
     }
   });
 
-  it('activates, loading neither the Okta SDK chunk nor the X.509 chunk', async () => {
+  it('activates with the editor and the core only: no OAuth client, Okta management, sandbox, SDK or X.509 chunk', async () => {
     await extension.activate();
     assert.equal(extension.isActive, true);
-    assert.deepEqual(loadedFrom(extension.extensionPath), [join('dist', 'extension.js')]);
+    assert.deepEqual([...loadedFrom(extension.extensionPath)].sort(), ['core.js', 'extension.js', 'jose.js', 'jsonc.js'].map((file) => join('dist', file)));
   });
 
   it('lints a payload file', async () => {
