@@ -78,8 +78,9 @@ export function lintDocument(text: string, options: LintOptions): LintResult {
     end: lines.positionAt(range.offset + range.length),
   });
 
-  const trimmed = text.trim();
-  if (looksLikeJwt(trimmed)) {
+  // A document that is one JWT starts with its header (`eyJ`); only then is the whole text trimmed.
+  const trimmed = /^\s*eyJ/.test(text) ? text.trim() : '';
+  if (trimmed && looksLikeJwt(trimmed)) {
     const found = jwtSite(trimmed, [], options);
     if (!found) return { sites: [], findings: [] };
     const site = { ...found, range: { offset: text.indexOf(trimmed), length: trimmed.length } };
@@ -133,7 +134,9 @@ export function lintDocument(text: string, options: LintOptions): LintResult {
       findings.push(site.origin === 'jwt' ? locateInJwt(finding, site, place) : locateInObject(finding, site, siteNode, locator, place));
     }
   }
-  return { sites, findings: findings.sort((a, b) => a.range.offset - b.range.offset) };
+  // Findings come mostly in text order already; sorting is needed only when they do not.
+  const sorted = findings.every((finding, index) => index === 0 || (findings[index - 1] as LocatedFinding).range.offset <= finding.range.offset);
+  return { sites, findings: sorted ? findings : findings.sort((a, b) => a.range.offset - b.range.offset) };
 }
 
 /**
@@ -142,7 +145,7 @@ export function lintDocument(text: string, options: LintOptions): LintResult {
  */
 function parseJsonText(text: string): { value: unknown } | { error: ParseError } | { tooDeep: true } {
   try {
-    return { value: text.trim() === '' ? undefined : JSON.parse(text) };
+    return { value: /^\s*$/.test(text) ? undefined : JSON.parse(text) };
   } catch {
     if (jsonShapeProblem(text)) return { tooDeep: true };
     const errors: ParseError[] = [];
