@@ -11,6 +11,8 @@
 //   dist/okta.js       Okta management (the editor's entries: look-ups, doctor, provisioning,
 //                      advice); loaded on first use
 //   dist/sandbox.js    the embedded sandbox; loaded when it starts
+//   dist/policy-text.js  core/policy-text with yaml: reads delegation policy files; loaded when
+//                      a YAML policy is first opened (the core's other parts need no YAML)
 //   dist/jose.js, dist/jsonc.js   jose and jsonc-parser, shared by the layers (loaded with core)
 //   dist/okta-sdk.js   @okta/okta-sdk-nodejs (about 4.5 MB minified), required by okta.js on first use
 //   dist/x509.js       @peculiar/x509 and reflect-metadata, for the sandbox's HTTPS mode only
@@ -56,6 +58,9 @@ const chunksPlugin = {
   },
 };
 
+/** core/policy-text, bundled apart from the core so that activation does not load the YAML parser. */
+const POLICY_TEXT = /[\\/]src[\\/]core[\\/]policy-text(?:\.ts)?$/;
+
 /**
  * Keeps each layer of src/ in its own file: an import that leaves the layer being built for
  * another one becomes a `require` of that layer's bundle, next to it in dist/.
@@ -65,7 +70,7 @@ const layersPlugin = (own) => ({
   setup(build) {
     build.onResolve({ filter: /^\.\.?\// }, (args) => {
       const target = resolve(args.resolveDir, args.path);
-      const targetLayer = /[\\/]src[\\/](core|oauth|okta|sandbox|hook)(?:[\\/]|$)/.exec(target)?.[1];
+      const targetLayer = POLICY_TEXT.test(target) ? 'policy-text' : /[\\/]src[\\/](core|oauth|okta|sandbox|hook)(?:[\\/]|$)/.exec(target)?.[1];
       if (!targetLayer || targetLayer === own || !target.startsWith(resolve('src') + sep)) return undefined;
       return { path: `./${targetLayer}.js`, external: true };
     });
@@ -152,6 +157,7 @@ const builds = [
   layer('oauth', "export * from './src/oauth';"),
   layer('okta', "export * from './src/okta/lookup';\nexport * from './src/okta/advice';"),
   layer('sandbox', "export * from './src/sandbox';"),
+  layer('policy-text', "export * from './src/core/policy-text';"),
   chunk('dist/jose.js', reexport('jose')),
   chunk('dist/jsonc.js', reexport('jsonc-parser'), common.mainFields),
   chunk('dist/okta-sdk.js', "module.exports = require('@okta/okta-sdk-nodejs');"),

@@ -4,17 +4,19 @@ import { exportJWK, exportPKCS8, generateKeyPair, type JWK } from 'jose';
 import { writeFile } from 'node:fs/promises';
 import { connectionUrls, escapeControls } from '../core';
 import { NetworkError } from '../oauth';
-import { type ActDelivery, type Check, findUsers, ManagementError, type OrgApi, provision, runDoctor } from '../okta';
-import { type Command, CommandError, EXIT, formatOption, type Io, json, parse, progressOf, secretFromEnv, UsageError } from './common';
+import { type Check, findUsers, ManagementError, type OrgApi, provision, runDoctor } from '../okta';
+import { type Command, CommandError, EXIT, formatOption, type Io, json, parse, progressOf, readToken, secretFromEnv, UsageError } from './common';
 import { caOption, CONNECTION_HELP, CONNECTION_OPTIONS, connectionFromOptions, connectOrgOption, optionalSigningCredential, ORG_HELP, ORG_OPTIONS, requireOption, timeoutOption } from './okta-options';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
-/** `--act-via assertion|hook` with its `--hook-url`. */
-function actViaOption(values: Values): { actVia: ActDelivery | undefined; hookUrl: string | undefined } {
+/** `--act-via assertion|hook` (the doctor also takes `token-exchange`) with its `--hook-url`. */
+function actViaOption<const T extends string>(values: Values, allowed: readonly T[]): { actVia: T | undefined; hookUrl: string | undefined } {
   const actVia = values['act-via'];
   const hookUrl = typeof values['hook-url'] === 'string' ? values['hook-url'] : undefined;
-  if (actVia !== undefined && actVia !== 'assertion' && actVia !== 'hook') throw new UsageError(`--act-via must be assertion or hook, got "${String(actVia)}"`);
+  if (actVia !== undefined && (typeof actVia !== 'string' || !(allowed as readonly string[]).includes(actVia))) {
+    throw new UsageError(`--act-via must be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1) ?? ''}, got "${String(actVia)}"`);
+  }
   if (hookUrl !== undefined) {
     try {
       new URL(hookUrl);
@@ -22,7 +24,7 @@ function actViaOption(values: Values): { actVia: ActDelivery | undefined; hookUr
       throw new UsageError(`--hook-url must be an absolute URL, got "${hookUrl}"`);
     }
   }
-  return { actVia, hookUrl };
+  return { actVia: actVia as T | undefined, hookUrl };
 }
 
 async function org(values: Values, io: Io): Promise<OrgApi> {
@@ -45,7 +47,7 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 export const doctorCommand: Command = {
   usage: `agbac doctor --org-url URL --api-token-env VAR --auth-server ID --client-id ID
              [--client-secret-env VAR | --key FILE --kid KID] [--act-sub USER_ID] [--group NAME]
-             [--act-via assertion|hook] [--hook-url URL] [options]
+             [--act-via assertion|hook|token-exchange] [--hook-url URL] [--subject-token T] [options]
 
 Checks the authorization server (exists, ACTIVE, audience), the scopes, the act claim (the guide's
 expression, ACTIVE, in the access token, for the requested scopes), an access policy assigned to the
@@ -56,19 +58,26 @@ guide's step. It says how act reaches the token: the guide's claim expression, o
 hook on the rule that serves the agent (then: registered, ACTIVE, attached, its answer to Okta's
 execute, and act through the hook in the live probe). Hooks fail open: Okta issues the token
 without act when the hook is unreachable or slow, so resource servers must deny such tokens.
+It says what each path guarantees: the claim expression and the hook carry the agent's word for
+the human; token exchange carries the human's own sign-in. With --act-via token-exchange it checks
+that path instead (the app's Token Exchange grant, a rule that allows it) and, with a person's
+access token (--subject-token, from agbac login), exchanges it as the agent and reads the result.
 
 ${ORG_HELP}
 ${CONNECTION_HELP}
-  --act-via assertion|hook the path to check (default: what the org shows)
+  --act-via assertion|hook|token-exchange   the path to check (default: what the org shows)
   --hook-url URL           the hook's URL, to find a hook registered but not attached
+  --subject-token T        token exchange: a person's access token (the token, a file, or -)
   --format text|json
 
 Exit status: 0 when every check passes, 1 otherwise, 2 usage error.`,
   async run(args, io) {
-    const { values } = parse(args, { ...ORG_OPTIONS, ...CONNECTION_OPTIONS, format: { type: 'string' }, 'act-via': { type: 'string' }, 'hook-url': { type: 'string' } }, false);
+    const { values } = parse(args, { ...ORG_OPTIONS, ...CONNECTION_OPTIONS, format: { type: 'string' }, 'act-via': { type: 'string' }, 'hook-url': { type: 'string' }, 'subject-token': { type: 'string' } }, false);
     const format = formatOption(values.format, ['text', 'json'] as const);
     const connection = connectionFromOptions(values, { requireClient: true });
-    const { actVia, hookUrl } = actViaOption(values);
+    const { actVia, hookUrl } = actViaOption(values, ['assertion', 'hook', 'token-exchange'] as const);
+    if (values['subject-token'] !== undefined && actVia !== 'token-exchange') throw new UsageError('--subject-token goes with --act-via token-exchange');
+    const subjectToken = values['subject-token'] === undefined ? undefined : await readToken(values['subject-token'], io);
     const checks = await guarded(async () =>
       runDoctor({
         org: await org(values, io),
@@ -79,6 +88,7 @@ Exit status: 0 when every check passes, 1 otherwise, 2 usage error.`,
         clock: io.now,
         ...(actVia ? { actVia } : {}),
         ...(hookUrl ? { hookUrl } : {}),
+        ...(subjectToken ? { subjectToken } : {}),
         progress: progressOf(io, 'doctor'),
       }),
     );
@@ -151,7 +161,7 @@ Exit status: 0 done (or planned), 1 failed, 2 usage error.`,
     }, false);
     const format = formatOption(values.format, ['text', 'json'] as const);
     const audience = requireOption(values, 'audience');
-    const { actVia, hookUrl } = actViaOption(values);
+    const { actVia, hookUrl } = actViaOption(values, ['assertion', 'hook'] as const);
     if (actVia === 'hook' && !hookUrl) throw new UsageError('--act-via hook needs --hook-url (where agbac hook serve is reachable by Okta)');
     if (actVia !== 'hook' && (hookUrl || values['hook-secret-env'] || values['hook-secret-out'])) throw new UsageError('--hook-url, --hook-secret-env and --hook-secret-out go with --act-via hook');
     if (values['hook-secret-env'] && values['hook-secret-out']) throw new UsageError('give --hook-secret-env or --hook-secret-out, not both');

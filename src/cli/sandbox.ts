@@ -10,9 +10,10 @@ import { untilSignal } from './signals';
 export const sandboxCommand: Command = {
   usage: `agbac sandbox [options]
 
-Runs an Okta-compatible custom authorization server (token endpoint, keys, discovery) and a
-Management API subset, seeded with the setup guide's org, until Ctrl+C. Prints the URLs, the
-client id and secret, and the Management API token.
+Runs an Okta-compatible custom authorization server (token endpoint, keys, discovery, a sign-in
+page) and a Management API subset, seeded with the setup guide's org, until Ctrl+C. Prints the
+URLs, the client id and secret, the Management API token, the app people sign in with and the
+development password of the seeded people.
 
 Options:
   --host HOST                 interface to listen on (default 127.0.0.1)
@@ -146,10 +147,14 @@ function describe(sandbox: Sandbox, options: { defaultSeed: boolean; acceptIssue
   if (sandbox.caFile) rows.push(['CA file', sandbox.caFile]);
   const width = Math.max(...rows.map(([label]) => label.length)) + 1;
   const lines = ['AGBAC sandbox (Okta-compatible) is running', ...rows.map(([label, value]) => `  ${`${label}:`.padEnd(width)} ${value}`)];
+  // People sign in with this app (agbac login) and this development password, so that an agent can exchange their token.
+  if (sandbox.signInClientId) lines.push(`  Sign-in app: ${sandbox.signInClientId}`);
+  lines.push(`  Password for seeded users: ${sandbox.userPassword}`);
   if (options.defaultSeed) {
     lines.push(
       `  Audience ${DEFAULT_IDS.audience}, scopes finance.read finance.write; the agent authenticates with client_secret_jwt`,
       `  Humans: Alice ${DEFAULT_IDS.alice} (in ${DEFAULT_IDS.financeGroup}), Bob ${DEFAULT_IDS.bob} (not in ${DEFAULT_IDS.financeGroup})`,
+      `  Sign in: agbac login --issuer ${sandbox.issuer} --client-id ${DEFAULT_IDS.signInClientId} --scope openid --scope finance.read --agent ${sandbox.clientId}`,
     );
   }
   lines.push(

@@ -3,6 +3,10 @@ import {
   AgbacError,
   CHECK_NAMES,
   CLAIM_MAPPINGS,
+  type DelegationPolicy,
+  formatPolicyPath,
+  isoTime,
+  LineIndex,
   escapeControls,
   formatPath,
   isRecord,
@@ -15,10 +19,11 @@ import {
   type Verification,
   type VerificationKeys,
 } from '../core';
+import { parsePolicyText } from '../core/policy-text';
 import { type HumanPolicy, remoteKeySet, verifyLive } from '../oauth';
 import { oktaDirectory } from '../okta';
 import { caOption, connectOrgOption, ORG_OPTIONS, timeoutOption } from './okta-options';
-import { type Command, CommandError, EXIT, formatOption, intOption, type Io, json, nowOption, parse, profileOption, readToken, UsageError } from './common';
+import { type Command, CommandError, EXIT, formatOption, InputFileError, intOption, type Io, json, nowOption, parse, profileOption, readTextFile, readToken, UsageError } from './common';
 import { keysFromFile } from './keys';
 
 export const verifyCommand: Command = {
@@ -27,9 +32,17 @@ export const verifyCommand: Command = {
 Checks the signature (RS256 only, unless --alg says otherwise), issuer, audience, times, the
 agent (sub, cid), the scopes, and the human (act), then decides: ALLOW only when every check passes
 and both subjects are approved. The agent is approved by client id (--agent); the human by Okta
-user id, never by login or email (--human or --group). A subject approved by nothing makes the
-decision DENY, unless its check is waived on purpose (--no-agent-check, --no-human-check): the
-outcome is then ALLOW_AGENT_UNCHECKED, ALLOW_HUMAN_UNCHECKED or ALLOW_UNCHECKED, never ALLOW.
+user id, never by login or email (--human or --group); or both by a delegation policy
+(--policy). A subject approved by nothing makes the decision DENY, unless its check is waived on
+purpose (--no-agent-check, --no-human-check): the outcome is then ALLOW_AGENT_UNCHECKED,
+ALLOW_HUMAN_UNCHECKED or ALLOW_UNCHECKED, never ALLOW.
+
+With --policy FILE (JSON or YAML, media/schemas/delegation-policy.schema.json) the decision is
+AGBAC 1.0 §7.1 in full, and names each check: the agent permitted, the human permitted (by user id,
+or by a group looked up with --org-url and a Management API credential), and the delegation valid,
+unexpired (the policy's longest age) and appropriate (the delegation's scopes; the explicit scopes
+only on the human's own sign-in, exchanged by the agent). The audit event carries the delegation's
+type and context.
 
 Options:
   --jwks FILE|URL       the issuer's keys: a JWKS or PEM file, or a JWKS URL (https, or http on
@@ -46,7 +59,13 @@ Options:
   --ca FILE --timeout SECONDS   for fetching metadata and keys
   --assertion JWT|FILE  the client assertion: the token's act must equal its act
   --profile okta-guide|agbac-1.0
-  --mapping okta|token-exchange   where the agent and the human are (default okta: sub=agent, act=human)
+  --policy FILE         a delegation policy: who may act for whom, for which scopes, how long
+  --mapping M           where the agent and the human are: okta or guide (sub = agent, act = human),
+                        okta-on-behalf-of (uid = human, cid = agent), token-exchange or rfc8693
+                        (sub = human, act.sub = agent), or auto (told from the token's shape; the
+                        guide's when it cannot be told). Default: the policy's mapping (auto) with
+                        --policy, okta with --no-agent-check (a person's own token must never pass
+                        as an agent's unchecked), auto otherwise
   --alg ALG             an allowed signing algorithm (repeatable; default RS256)
   --action A --resource R --correlation-id ID   recorded in the audit event
   --clock-skew SECONDS  default 60
@@ -66,6 +85,7 @@ Exit status: 0 ALLOW (or an ALLOW_…_UNCHECKED with a waived check), 1 DENY, 2 
       assertion: { type: 'string' },
       profile: { type: 'string' },
       mapping: { type: 'string' },
+      policy: { type: 'string' },
       alg: { type: 'string', multiple: true },
       action: { type: 'string' },
       resource: { type: 'string' },
@@ -96,15 +116,25 @@ Exit status: 0 ALLOW (or an ALLOW_…_UNCHECKED with a waived check), 1 DENY, 2 
       }
     }
     const format = formatOption(values.format, ['text', 'json'] as const);
-    const mapping = CLAIM_MAPPINGS[values.mapping ?? 'okta'];
-    if (!mapping) throw new UsageError(`--mapping must be ${Object.keys(CLAIM_MAPPINGS).join(' or ')}, got "${values.mapping}"`);
+    if (waived && values.policy) throw new UsageError('--no-human-check and --policy contradict each other: the policy approves the human');
+    const policy = values.policy === undefined ? undefined : await policyFile(values.policy);
+    if (agentWaived && values.policy) throw new UsageError('--no-agent-check and --policy contradict each other: the policy approves the agent');
+    // Told from the shape only where the agent is checked: a person's own token must never pass as an agent's.
+    const choice = values.mapping ?? (policy ? policy.mapping : agentWaived ? 'okta' : 'auto');
+    const mapping = choice === 'auto' ? undefined : CLAIM_MAPPINGS[choice];
+    if (choice !== 'auto' && !mapping) throw new UsageError(`--mapping must be auto, ${Object.keys(CLAIM_MAPPINGS).join(', ')}; got "${values.mapping}"`);
 
     const ca = await caOption(values);
     const timeoutMs = timeoutOption(values);
+    const policyGroups = policy ? [...new Set(policy.delegations.flatMap((rule) => rule.humans.groups))] : [];
+    if (policyGroups.length && !values['org-url']) {
+      throw new UsageError(`the policy approves people by group (${policyGroups.slice(0, 3).join(', ')}): give --org-url and a Management API credential to look them up`);
+    }
+    const directory = values.group || policyGroups.length ? oktaDirectory(await connectOrgOption(values, io)) : undefined;
     const human: HumanPolicy | undefined = values.human
       ? { kind: 'allow-list', ids: values.human }
-      : values.group
-        ? { kind: 'group', group: values.group, directory: oktaDirectory(await connectOrgOption(values, io)) }
+      : values.group && directory
+        ? { kind: 'group', group: values.group, directory }
         : waived
           ? { kind: 'waived' }
           : undefined;
@@ -118,7 +148,8 @@ Exit status: 0 ALLOW (or an ALLOW_…_UNCHECKED with a waived check), 1 DENY, 2 
       human,
       expectedActor: values.assertion ? await assertionActor(values.assertion, io) : undefined,
       profile: profileOption(values.profile),
-      mapping,
+      ...(mapping ? { mapping } : { detectMapping: true }),
+      ...(policy ? { policy: { policy, ...(directory ? { directory } : {}) } } : {}),
       algorithms: values.alg,
       action: values.action,
       resource: values.resource,
@@ -136,8 +167,8 @@ Exit status: 0 ALLOW (or an ALLOW_…_UNCHECKED with a waived check), 1 DENY, 2 
     });
 
     const unchecked = [
-      ...(values.agent ? [] : agentWaived ? ['the agent\'s approval was waived (--no-agent-check): this is not a dual-subject ALLOW'] : ['the agent was not approved by a list (--agent), so the request is denied']),
-      ...(values.human || values.group ? [] : waived ? ['the human\'s approval was waived (--no-human-check): this is not a dual-subject ALLOW'] : ['the human was not approved by a list (--human) or a group (--group), so the request is denied']),
+      ...(values.agent || policy ? [] : agentWaived ? ['the agent\'s approval was waived (--no-agent-check): this is not a dual-subject ALLOW'] : ['the agent was not approved by a list (--agent), so the request is denied']),
+      ...(values.human || values.group || policy ? [] : waived ? ['the human\'s approval was waived (--no-human-check): this is not a dual-subject ALLOW'] : ['the human was not approved by a list (--human) or a group (--group), so the request is denied']),
     ];
     io.out(format === 'json' ? json(verificationJson(result, unchecked)) : verificationText(result, unchecked));
     return result.decision === 'DENY' ? EXIT.failed : EXIT.ok;
@@ -178,6 +209,11 @@ function verificationJson(result: Verification, unchecked: readonly string[]) {
       part: finding.part,
     })),
     unchecked,
+    mapping: result.mapping,
+    delegation: result.delegation
+      ? { ...result.delegation, grantedAt: result.delegation.grantedAt === undefined ? null : isoTime(result.delegation.grantedAt) }
+      : null,
+    policy: result.policy ?? null,
     audit: result.audit,
   };
 }
@@ -191,8 +227,41 @@ function verificationText(result: Verification, unchecked: readonly string[]): s
   for (const finding of sorted) lines.push(`  ${mark[finding.severity]} ${finding.code} ${finding.message}`);
   if (result.decision === 'ALLOW') lines.push('  ✓ signature, issuer, audience, lifetime, agent, scopes and human all pass');
   lines.push(`  checks: ${CHECK_NAMES.map((name) => `${name} ${result.checks[name]}`).join(', ')}`);
+  if (result.policy) {
+    const rule = result.policy.rule === undefined ? '' : ` (delegation ${result.policy.rule})`;
+    lines.push(`  policy: ${result.policy.checks.map((check) => `${check.name} ${check.outcome}`).join(', ')}${rule}`);
+    for (const check of result.policy.checks) lines.push(`    ${check.outcome === 'passed' ? '✓' : '✗'} ${check.name}: ${escapeControls(check.detail)}`);
+  }
+  if (result.mapping.name !== 'okta' || result.mapping.reason !== 'the default (the guide\'s)') lines.push(`  mapping: ${result.mapping.name} (${escapeControls(result.mapping.reason)})`);
+  const delegation = result.delegation;
+  if (delegation && (result.policy || delegation.evidence === 'sign-in')) {
+    const evidence = delegation.evidence === 'sign-in' ? "the human's own sign-in" : "the agent's word for the human";
+    const age = delegation.grantedAt === undefined ? 'no grant time' : `granted ${isoTime(delegation.grantedAt)}`;
+    lines.push(`  delegation: ${delegation.type} on ${evidence}, ${age}, agents ${delegation.chain.map((id) => escapeControls(id)).join(' ← ') || '(none)'}`);
+  }
   for (const note of unchecked) lines.push(`  note: ${note}`);
   return lines.join('\n');
+}
+
+/** Reads a delegation policy file (JSON or YAML); its problems are one line, with their places. */
+async function policyFile(file: string): Promise<DelegationPolicy> {
+  let text: string;
+  try {
+    text = await readTextFile(file);
+  } catch (error) {
+    if (error instanceof InputFileError) throw new CommandError(`--policy: ${error.message}`, { cause: error });
+    throw error;
+  }
+  const parsed = parsePolicyText(text);
+  if (parsed.policy) return parsed.policy;
+  const lines = new LineIndex(text);
+  const shown = parsed.problems.slice(0, 3).map((problem) => {
+    const at = lines.positionAt(problem.offset);
+    const where = problem.path.length ? `${formatPolicyPath(problem.path)} ` : '';
+    return `${escapeControls(file)}:${at.line + 1}:${at.character + 1}: ${where}${escapeControls(problem.message)}`;
+  });
+  const more = parsed.problems.length > 3 ? ` (and ${parsed.problems.length - 3} more)` : '';
+  throw new CommandError(`the delegation policy is not valid: ${shown.join('; ')}${more}`);
 }
 
 function severityRank(severity: string): number {

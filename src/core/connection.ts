@@ -8,7 +8,7 @@ import { messageOf } from './errors';
 import { type AudienceStyle, type AuthMethod, isAudienceStyle, isAuthMethod } from './profiles';
 import { isRecord } from './rules/finding';
 import { looksLikeUserId } from './rules/shared';
-import { normalizeOrgUrl, oktaServerUrls, requireSecureUrl, type ServerUrls } from './urls';
+import { normalizeOrgUrl, oktaServerUrls, parseUrl, requireSecureUrl, type ServerUrls } from './urls';
 
 export interface Connection {
   /** Unique, shown in the editor's tree. */
@@ -29,14 +29,19 @@ export interface Connection {
   readonly group?: string;
   /**
    * How the human reaches the token: in the client assertion's `act` (the guide's claim
-   * expression; the default), or in an act assertion on the token URL for a token inline hook.
+   * expression; the default), in an act assertion on the token URL for a token inline hook, or
+   * through token exchange: the person signs in themselves and the agent exchanges their token.
    */
   readonly actDelivery: ActDelivery;
   /** The token inline hook's URL as registered with Okta (the act assertion's audience); with `inline-hook`. */
   readonly hookUrl?: string;
+  /** With `token-exchange`: the client id of the app people sign in with (a native app, PKCE). */
+  readonly signInClientId?: string;
+  /** A registered loopback redirect URI with its port, for orgs that compare the whole URI (real Okta does); default a free port. */
+  readonly signInRedirectUri?: string;
 }
 
-export const ACT_DELIVERIES = ['assertion', 'inline-hook'] as const;
+export const ACT_DELIVERIES = ['assertion', 'inline-hook', 'token-exchange'] as const;
 export type ActDelivery = (typeof ACT_DELIVERIES)[number];
 
 export function connectionUrls(connection: Pick<Connection, 'orgUrl' | 'authServerId'>): ServerUrls {
@@ -80,7 +85,16 @@ export function readConnection(value: unknown): { connection: Connection } | { e
   const kid = text('kid', false);
   const group = text('group', false);
   const actDelivery = value.actDelivery ?? 'assertion';
-  if (!ACT_DELIVERIES.includes(actDelivery as ActDelivery)) errors.push('"actDelivery" must be assertion or inline-hook');
+  if (!ACT_DELIVERIES.includes(actDelivery as ActDelivery)) errors.push('"actDelivery" must be assertion, inline-hook or token-exchange');
+  const signInClientId = text('signInClientId', false);
+  if (!signInClientId && actDelivery === 'token-exchange') errors.push('"signInClientId" is required with "actDelivery": "token-exchange" (the app people sign in with)');
+  const signInRedirectUri = text('signInRedirectUri', false);
+  if (signInRedirectUri) {
+    const url = parseUrl(signInRedirectUri);
+    if (!url || url.protocol !== 'http:' || !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) || !url.port) {
+      errors.push('"signInRedirectUri" must be http on the loopback interface with a port, e.g. http://127.0.0.1:8765/callback');
+    }
+  }
   const hookUrl = text('hookUrl', false);
   if (hookUrl) {
     try {
@@ -130,6 +144,8 @@ export function readConnection(value: unknown): { connection: Connection } | { e
       ...(kid ? { kid } : {}),
       ...(group ? { group } : {}),
       ...(hookUrl ? { hookUrl } : {}),
+      ...(signInClientId ? { signInClientId } : {}),
+      ...(signInRedirectUri ? { signInRedirectUri } : {}),
     },
   };
 }

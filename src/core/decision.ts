@@ -14,6 +14,8 @@ import type { Finding } from './rules/finding';
 import { isoTime } from './time';
 import { isRecord, type JsonRecord } from './rules/finding';
 import { looksLikeEmail } from './rules/shared';
+import type { DelegationContext, DelegationEvidence, DelegationType } from './delegation';
+import type { PolicyDecision } from './policy';
 
 export const DECISIONS = ['ALLOW', 'DENY', 'ALLOW_HUMAN_UNCHECKED', 'ALLOW_AGENT_UNCHECKED', 'ALLOW_UNCHECKED'] as const;
 export type Decision = (typeof DECISIONS)[number];
@@ -64,6 +66,8 @@ const CHECK_OF: Partial<Record<RuleCode, CheckName>> = {
   AGBAC118: 'human', AGBAC119: 'human', AGBAC120: 'human', AGBAC123: 'human',
   AGBAC040: 'delegation', AGBAC041: 'delegation', AGBAC042: 'delegation', AGBAC043: 'delegation', AGBAC044: 'delegation',
   AGBAC045: 'delegation', AGBAC046: 'delegation', AGBAC047: 'delegation', AGBAC048: 'delegation', AGBAC049: 'delegation',
+  // The delegation policy's findings: whose permission failed, or which part of the delegation.
+  AGBAC140: 'agent', AGBAC141: 'human', AGBAC142: 'delegation', AGBAC143: 'delegation', AGBAC144: 'delegation', AGBAC145: 'delegation',
 };
 
 /** What the caller gave to check against; a check with nothing to compare to is `not-checked`. */
@@ -118,7 +122,24 @@ export interface AuditEvent {
   readonly checks: Checks;
   readonly token_id: string | null;
   readonly agbac_ver?: string;
-  readonly delegation?: { readonly method?: string; readonly granted_at?: string; readonly expiry?: string | number };
+  /**
+   * The delegation's type and context (AGBAC 1.0 §11): its type (`explicit`, `implicit`, `system`,
+   * or `unknown`), what vouches for the human (`sign-in`: their own sign-in, exchanged; `agent`: the
+   * agent's word), the token's shape, the agents that acted, when it was granted and how long ago,
+   * and the token's own `delegation.method` and `delegation_expiry` when it has them.
+   */
+  readonly delegation?: {
+    readonly type?: DelegationType;
+    readonly evidence?: DelegationEvidence;
+    readonly shape?: string;
+    readonly chain?: readonly string[];
+    readonly method?: string;
+    readonly granted_at?: string;
+    readonly age_seconds?: number;
+    readonly expiry?: string | number;
+  };
+  /** With a delegation policy: each §7.1 check's outcome, and the delegation that permits (its index). */
+  readonly policy?: { readonly rule: number | null; readonly checks: Readonly<Record<string, 'passed' | 'failed'>> };
 }
 
 export interface AuditInput {
@@ -133,6 +154,9 @@ export interface AuditInput {
   readonly resource?: string;
   /** Ties the event to the request; the caller makes one when the request has none. */
   readonly correlationId: string;
+  /** The token's delegation, read under its mapping. */
+  readonly delegation?: DelegationContext;
+  readonly policy?: PolicyDecision;
 }
 
 /** Builds the audit event of a decision. An email in an id position is redacted, not logged. */
@@ -156,15 +180,29 @@ export function auditEvent(input: AuditInput): AuditEvent {
     checks: input.checks,
     token_id: typeof payload.jti === 'string' ? payload.jti : null,
     ...(typeof payload.agbac_ver === 'string' ? { agbac_ver: payload.agbac_ver } : {}),
-    ...(delegation || expiry !== undefined
+    ...(delegation || expiry !== undefined || input.delegation
       ? {
           delegation: {
+            ...(input.delegation ? { type: input.delegation.type, evidence: input.delegation.evidence, shape: input.delegation.shape, chain: input.delegation.chain.map((id) => redactId(id) ?? '') } : {}),
             ...(typeof delegation?.method === 'string' ? { method: delegation.method } : {}),
-            ...(typeof delegation?.granted_at === 'string' ? { granted_at: delegation.granted_at } : {}),
+            ...grantTime(delegation, input),
             ...(typeof expiry === 'string' || typeof expiry === 'number' ? { expiry } : {}),
           },
         }
       : {}),
+    ...(input.policy
+      ? { policy: { rule: input.policy.rule ?? null, checks: Object.fromEntries(input.policy.checks.map((check) => [check.name, check.outcome])) } }
+      : {}),
+  };
+}
+
+/** When the delegation was granted (the claim's own text, else the sign-in's time) and its age. */
+function grantTime(claimed: JsonRecord | undefined, input: AuditInput): { granted_at?: string; age_seconds?: number } {
+  const at = input.delegation?.grantedAt;
+  const text = typeof claimed?.granted_at === 'string' ? claimed.granted_at : at !== undefined ? isoTime(at) : undefined;
+  return {
+    ...(text !== undefined ? { granted_at: text } : {}),
+    ...(at !== undefined ? { age_seconds: Math.max(0, Math.round(input.now - at)) } : {}),
   };
 }
 

@@ -44,8 +44,12 @@ export interface ClaimMapping {
   /**
    * `agbac`: the agent is `sub` and the human is the actor (`act.sub`), as in the Okta guide.
    * `rfc8693`: the human is `sub` and the agent is the actor, as in RFC 8693 token exchange.
+   * `on-behalf-of`: no actor claim; the human's id is `humanClaim` and the agent is the client
+   * (`clientIdClaim`), as in Okta's on-behalf-of token exchange.
    */
-  readonly orientation: 'agbac' | 'rfc8693';
+  readonly orientation: 'agbac' | 'rfc8693' | 'on-behalf-of';
+  /** With `on-behalf-of`: the claim holding the human's user id (Okta: `uid`). */
+  readonly humanClaim?: string;
   /** The actor claim's name (`act`; Auth0 needs a namespaced name). */
   readonly actorClaim: string;
   /** Where the client id is, or undefined when the issuer has no such claim. */
@@ -75,9 +79,27 @@ export const TOKEN_EXCHANGE_MAPPING: ClaimMapping = {
   scopeFormat: 'space-delimited',
 };
 
+/**
+ * Okta's on-behalf-of token exchange: the exchanged token names the person in `uid` (their login
+ * in `sub`) and the agent, the app that exchanged their token, in `cid`; it has no `act`.
+ */
+export const OKTA_ON_BEHALF_OF_MAPPING: ClaimMapping = {
+  name: 'okta-on-behalf-of',
+  orientation: 'on-behalf-of',
+  actorClaim: 'act',
+  humanClaim: 'uid',
+  clientIdClaim: 'cid',
+  scopeClaim: 'scp',
+  scopeFormat: 'array',
+};
+
+/** The mappings by name; `guide` and `rfc8693` are other names of `okta` and `token-exchange`. */
 export const CLAIM_MAPPINGS: Readonly<Record<string, ClaimMapping>> = {
   okta: OKTA_MAPPING,
+  guide: OKTA_MAPPING,
+  'okta-on-behalf-of': OKTA_ON_BEHALF_OF_MAPPING,
   'token-exchange': TOKEN_EXCHANGE_MAPPING,
+  rfc8693: TOKEN_EXCHANGE_MAPPING,
 };
 
 /** Okta's limits and the guide's conventions for client assertions. */

@@ -16,9 +16,11 @@ import { auditEvent, type AuditEvent, type Checks, checksOf, decide, type Decisi
 import { JwtDecodeError, KeyError, messageOf } from './errors';
 import { cachedResolver } from './key-cache';
 import { type DecodedJwt, decodeJwtHeader, decodeJwtPayload, type JsonObject } from './jwt';
-import { OKTA_MAPPING } from './profiles';
+import { type DelegationContext, delegationOf, detectMapping } from './delegation';
+import { evaluatePolicy, type DelegationPolicy, type PolicyDecision } from './policy';
+import { ASSERTION_LIMITS, type ClaimMapping, OKTA_MAPPING } from './profiles';
 import { type Finding, FindingList, isRecord, quote } from './rules/finding';
-import { checkTokenClaims, subjectsOf, type TokenExpectations } from './rules/token';
+import { agentPath, checkTokenClaims, grantedScopes, humanPath, subjectsOf, type TokenExpectations } from './rules/token';
 
 /**
  * The verification keys: a JWKS document, one public JWK, an SPKI PEM public key, or a resolver
@@ -28,6 +30,18 @@ export type VerificationKeys = JSONWebKeySet | JWK | string | JWTVerifyGetKey;
 
 export interface VerifyOptions extends TokenExpectations {
   readonly keys: VerificationKeys;
+  /**
+   * Tell where the agent and the human are from the token's shape (the guide's, Okta's
+   * on-behalf-of, RFC 8693's); when it cannot be told, `mapping` (the guide's by default) is used
+   * and a warning says so (AGBAC146).
+   */
+  readonly detectMapping?: boolean;
+  /**
+   * A delegation policy to decide by (AGBAC 1.0 §7.1 and §7.3), with the human's group names as
+   * the directory gave them for the token's human (looked up by id; undefined: not looked up). It
+   * approves the agent and the human, so without `humanApproval` the human is not unapproved.
+   */
+  readonly policy?: { readonly policy: DelegationPolicy; readonly humanGroups?: readonly string[] };
   /** Algorithms accepted; Okta signs access tokens with RS256 only. */
   readonly algorithms?: readonly string[];
   readonly action?: string;
@@ -38,6 +52,12 @@ export interface VerifyOptions extends TokenExpectations {
 
 export interface Verification {
   readonly decision: Decision;
+  /** The mapping the token was read with, and why (told from its shape, or given). */
+  readonly mapping: { readonly name: string; readonly reason: string };
+  /** The token's delegation: type, what vouches for the human, when it was granted, the agents that acted. */
+  readonly delegation: DelegationContext | undefined;
+  /** With a policy: every §7.1 check it ran, and the delegation that permits. */
+  readonly policy: PolicyDecision | undefined;
   /** How each check went: which ran, which passed, which were waived or could not run. */
   readonly checks: Checks;
   readonly signatureValid: boolean;
@@ -95,25 +115,49 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
     throw error;
   }
   const { header, payload } = jwt;
-  const findings = [...signature.findings, ...checkTokenClaims(payload, options)];
-  const { agent, human } = subjectsOf(payload, options.mapping ?? OKTA_MAPPING);
-  const unapproved = new FindingList(profile);
-  if (options.approvedAgents === undefined && !options.waiveAgentCheck && agent !== undefined) {
-    unapproved.add('AGBAC125', agentPath(options), { agent: quote(agent) });
+  const chosen = chooseMapping(payload, options);
+  const expect: VerifyOptions = { ...options, mapping: chosen.mapping };
+  const findings = [...signature.findings, ...checkTokenClaims(payload, expect)];
+  const list = new FindingList(profile);
+  if (chosen.ambiguous) list.add('AGBAC146', [], { reason: chosen.reason, mapping: chosen.mapping.name });
+  const { agent, human } = subjectsOf(payload, chosen.mapping);
+  // A policy approves both subjects itself (AGBAC140, AGBAC141); without one each needs an approval or a waiver.
+  if (options.policy === undefined) {
+    if (options.approvedAgents === undefined && !options.waiveAgentCheck && agent !== undefined) list.add('AGBAC125', agentPath(chosen.mapping), { agent: quote(agent) });
+    if (options.humanApproval === undefined && human !== undefined) list.add('AGBAC120', humanPath(chosen.mapping), { human: quote(human) });
   }
-  if (options.humanApproval === undefined && human !== undefined) unapproved.add('AGBAC120', humanPath(options), { human: quote(human) });
-  findings.push(...unapproved.items);
-  return conclude(options, findings, signature.valid, header, payload);
+  const delegation = delegationOf(payload, chosen.mapping);
+  let policy: PolicyDecision | undefined;
+  if (options.policy) {
+    policy = evaluatePolicy(
+      {
+        policy: options.policy.policy,
+        mapping: chosen.mapping,
+        agent,
+        human,
+        humanGroups: options.policy.humanGroups,
+        delegation,
+        scopes: options.requiredScopes?.length ? options.requiredScopes : grantedScopes(payload, chosen.mapping),
+        findings: [...findings, ...list.items],
+        now: options.now,
+        skew: options.clockSkewSeconds ?? ASSERTION_LIMITS.defaultClockSkewSeconds,
+        agentPath: agentPath(chosen.mapping),
+        humanPath: humanPath(chosen.mapping),
+      },
+      list,
+    );
+  }
+  findings.push(...list.items);
+  return conclude(expect, findings, signature.valid, header, payload, { mapping: { name: chosen.mapping.name, reason: chosen.reason }, delegation, policy });
 }
 
-function agentPath(options: VerifyOptions): string[] {
-  const mapping = options.mapping ?? OKTA_MAPPING;
-  return mapping.orientation === 'agbac' ? ['sub'] : [mapping.actorClaim, 'sub'];
-}
-
-function humanPath(options: VerifyOptions): string[] {
-  const mapping = options.mapping ?? OKTA_MAPPING;
-  return mapping.orientation === 'agbac' ? [mapping.actorClaim, 'sub'] : ['sub'];
+/** The mapping to read the token with: told from its shape when asked and possible, else the one given (the guide's by default). */
+function chooseMapping(payload: JsonObject, options: VerifyOptions): { mapping: ClaimMapping; reason: string; ambiguous: boolean } {
+  const given = options.mapping ?? OKTA_MAPPING;
+  if (!options.detectMapping) return { mapping: given, reason: options.mapping ? 'given' : 'the default (the guide\'s)', ambiguous: false };
+  const detected = detectMapping(payload);
+  if (detected.mapping) return { mapping: detected.mapping, reason: detected.reason, ambiguous: false };
+  return { mapping: given, reason: detected.reason, ambiguous: true };
 }
 
 /** Turns the keys given into a resolver jose can use. */
@@ -207,25 +251,36 @@ function isKeySourceFailure(error: unknown): boolean {
   return !tokenFaults.some((fault) => error instanceof fault);
 }
 
+interface Read {
+  readonly mapping: Verification['mapping'];
+  readonly delegation: DelegationContext | undefined;
+  readonly policy: PolicyDecision | undefined;
+}
+
+const UNREAD: Read = { mapping: { name: OKTA_MAPPING.name, reason: 'the token could not be read' }, delegation: undefined, policy: undefined };
+
 function conclude(
   options: VerifyOptions,
   findings: readonly Finding[],
   signatureValid: boolean,
   header: JsonObject | undefined,
   payload: JsonObject | undefined,
+  read: Read = UNREAD,
 ): Verification {
   const approval = options.humanApproval;
-  const decision = signatureValid
-    ? decide(findings, { human: approval?.kind === 'waived' ? 'waived' : 'approved', agent: options.waiveAgentCheck && !options.approvedAgents ? 'waived' : 'approved' })
-    : 'DENY';
+  const policy = options.policy !== undefined;
+  // A waiver stands only when nothing else approves the subject: a policy approves (or denies) both itself.
+  const humanWaived = approval?.kind === 'waived' && !policy;
+  const agentWaived = options.waiveAgentCheck === true && !options.approvedAgents && !policy;
+  const decision = signatureValid ? decide(findings, { human: humanWaived ? 'waived' : 'approved', agent: agentWaived ? 'waived' : 'approved' }) : 'DENY';
   const { agent, human } = payload ? subjectsOf(payload, options.mapping ?? OKTA_MAPPING) : { agent: undefined, human: undefined };
   const checks = checksOf(findings, {
     issuer: options.issuer !== undefined,
     audience: options.audience !== undefined,
-    agents: options.approvedAgents !== undefined ? 'approval' : options.waiveAgentCheck ? 'waived' : 'none',
+    agents: options.approvedAgents !== undefined || policy ? 'approval' : agentWaived ? 'waived' : 'none',
     scopes: (options.requiredScopes?.length ?? 0) > 0,
-    human: approval === undefined ? 'none' : approval.kind === 'waived' ? 'waived' : 'approval',
-    delegation: payload?.delegation !== undefined || options.profile === 'agbac-1.0',
+    human: policy || (approval !== undefined && approval.kind !== 'waived') ? 'approval' : humanWaived ? 'waived' : 'none',
+    delegation: payload?.delegation !== undefined || options.profile === 'agbac-1.0' || policy,
   });
   const audit = auditEvent({
     now: options.now,
@@ -238,6 +293,8 @@ function conclude(
     action: options.action,
     resource: options.resource,
     correlationId: options.correlationId,
+    ...(read.delegation ? { delegation: read.delegation } : {}),
+    ...(read.policy ? { policy: read.policy } : {}),
   });
-  return { decision, checks, signatureValid, header, payload, agent, human, findings, audit };
+  return { decision, mapping: read.mapping, delegation: read.delegation, policy: read.policy, checks, signatureValid, header, payload, agent, human, findings, audit };
 }

@@ -5,6 +5,10 @@ import { httpRequest, jsonBody, ResponseError } from './http';
 export interface ServerMetadata {
   readonly issuer: string;
   readonly tokenEndpoint: string;
+  /** Where people sign in (RFC 6749 §3.1), when the server has such an endpoint. */
+  readonly authorizationEndpoint: string | undefined;
+  /** PKCE methods the server announces (RFC 8414 `code_challenge_methods_supported`). */
+  readonly codeChallengeMethods: readonly string[];
   readonly jwksUri: string;
   readonly tokenEndpointAuthMethods: readonly string[];
   readonly grantTypes: readonly string[];
@@ -54,9 +58,13 @@ function readMetadata(body: unknown, issuer: string, url: string): ServerMetadat
   const jwksUri = text('jwks_uri');
   requireSecureUrl(tokenEndpoint, 'the token_endpoint');
   requireSecureUrl(jwksUri, 'the jwks_uri');
+  const authorizationEndpoint = typeof body.authorization_endpoint === 'string' && body.authorization_endpoint ? body.authorization_endpoint : undefined;
+  if (authorizationEndpoint) requireSecureUrl(authorizationEndpoint, 'the authorization_endpoint');
   return {
     issuer: announced,
     tokenEndpoint,
+    authorizationEndpoint,
+    codeChallengeMethods: list('code_challenge_methods_supported'),
     jwksUri,
     tokenEndpointAuthMethods: list('token_endpoint_auth_methods_supported'),
     grantTypes: list('grant_types_supported'),

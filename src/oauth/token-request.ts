@@ -1,7 +1,8 @@
 /**
- * Requesting a dual-subject access token: client_credentials with a freshly signed client
- * assertion for every attempt (so a retry never replays a jti), bounded retries on 429 and 5xx,
- * DPoP when the app demands it, and every refusal explained.
+ * Requesting a dual-subject access token: client_credentials (or RFC 8693 token exchange of a
+ * person's token) with a freshly signed client assertion for every attempt (so a retry never
+ * replays a jti), bounded retries on 429 and 5xx, DPoP when the app demands it, and every refusal
+ * explained.
  */
 import {
   AgbacError,
@@ -17,6 +18,10 @@ import {
 } from '../core';
 import { DpopProver } from './dpop';
 import { httpRequest, type HttpResponse, jsonBody, NetworkError, ResponseError } from './http';
+
+/** RFC 8693's grant type and the access token type of a subject token. */
+export const TOKEN_EXCHANGE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 
 const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
@@ -59,6 +64,12 @@ export interface TokenRequestOptions {
    */
   readonly urlParameters?: () => Readonly<Record<string, string>> | Promise<Readonly<Record<string, string>>>;
   /**
+   * RFC 8693 token exchange instead of client_credentials: the person's own access token is the
+   * subject, the client (authenticated by its assertion, which then carries no `act`) the party that
+   * will act for them. `audience` asks for a token for that resource.
+   */
+  readonly exchange?: { readonly subjectToken: string; readonly subjectTokenType?: string; readonly audience?: string };
+  /**
    * What to tell the user about a refusal, appended to the error's message. The Okta layer's
    * `tokenErrorHint` says what the refusal means for an Okta setup.
    */
@@ -75,6 +86,8 @@ export interface TokenRefusal {
   readonly tokenEndpoint: string;
   readonly clientId: string;
   readonly scopes: readonly string[];
+  /** The grant type of the refused request (`client_credentials` when absent). */
+  readonly grantType?: string;
 }
 
 export interface TokenResult {
@@ -131,7 +144,8 @@ export async function requestToken(options: TokenRequestOptions): Promise<TokenR
       clientId: options.clientId,
       tokenEndpoint: options.tokenEndpoint,
       issuer: options.issuer,
-      human: options.human,
+      // In an exchange the person is the subject token's; the agent's assertion names no one.
+      human: options.exchange ? undefined : options.human,
       now: clock(),
       audienceStyle: options.audienceStyle,
       lifetimeSeconds: options.lifetimeSeconds,
@@ -139,8 +153,12 @@ export async function requestToken(options: TokenRequestOptions): Promise<TokenR
       jti: newId(),
     });
     const signed = await signAssertion(assertion, options.credential, options.alg ? { alg: options.alg } : {});
+    const exchange = options.exchange;
     const form = new URLSearchParams({
-      grant_type: 'client_credentials',
+      grant_type: exchange ? TOKEN_EXCHANGE_GRANT_TYPE : 'client_credentials',
+      ...(exchange
+        ? { subject_token: exchange.subjectToken, subject_token_type: exchange.subjectTokenType ?? ACCESS_TOKEN_TYPE, ...(exchange.audience ? { audience: exchange.audience } : {}) }
+        : {}),
       scope: options.scopes.join(' '),
       client_assertion_type: CLIENT_ASSERTION_TYPE,
       client_assertion: signed,
@@ -197,6 +215,7 @@ export async function requestToken(options: TokenRequestOptions): Promise<TokenR
       tokenEndpoint: options.tokenEndpoint,
       clientId: options.clientId,
       scopes: options.scopes,
+      grantType: options.exchange ? TOKEN_EXCHANGE_GRANT_TYPE : 'client_credentials',
     };
     throw new TokenError(refusal, options.hint?.(refusal));
   }

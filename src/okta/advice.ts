@@ -19,6 +19,8 @@ interface Entry {
   readonly error: string;
   /** Matches the error_description; absent matches any. */
   readonly description?: RegExp;
+  /** Only for these grant types (listed first, so they win); absent: any request (the guide's client_credentials in mind). */
+  readonly grants?: readonly string[];
   readonly advice: (context: AdviceContext) => Advice;
 }
 
@@ -27,9 +29,85 @@ export interface AdviceContext {
   readonly tokenEndpoint?: string;
   readonly clientId?: string;
   readonly scopes?: readonly string[];
+  /** The refused request's grant type; default client_credentials. */
+  readonly grantType?: string;
 }
 
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const SIGN_IN = ['authorization_code', 'password'];
+
 const ENTRIES: readonly Entry[] = [
+  // A person's sign-in and token exchange (Okta's on-behalf-of flow) come first: their refusals share error codes with the guide's.
+  {
+    error: 'invalid_request',
+    description: /subject_token' is invalid/i,
+    grants: [TOKEN_EXCHANGE],
+    advice: () => ({
+      meaning: "The authorization server refused the person's token as the subject of the exchange: it must be a current access token it issued itself (same authorization server) to a person, and, when it names who may act (may_act), name this agent.",
+      fix: 'Sign the person in again at this authorization server (`agbac login --agent <this agent>`) and exchange the new access token, not an ID token or a token of another server.',
+      guideStep: 'Token exchange',
+    }),
+  },
+  {
+    error: 'unauthorized_client',
+    grants: [TOKEN_EXCHANGE],
+    advice: ({ clientId }) => ({
+      meaning: 'The agent app is not allowed the Token Exchange grant.',
+      fix: `Enable the Token Exchange grant type on the agent app${clientId ? ` (${clientId})` : ''} (a service app).`,
+      guideStep: 'Token exchange',
+    }),
+  },
+  {
+    error: 'access_denied',
+    grants: [TOKEN_EXCHANGE],
+    advice: () => ({
+      meaning: 'No ACTIVE access policy assigned to the agent has an ACTIVE rule that allows token exchange for this person and these scopes.',
+      fix: 'Add a rule for the Token Exchange grant to the policy assigned to the agent, covering the person (Everyone, or their group) and the scopes.',
+      guideStep: 'Token exchange',
+    }),
+  },
+  {
+    error: 'invalid_scope',
+    grants: [TOKEN_EXCHANGE],
+    advice: () => ({
+      meaning: 'A requested scope does not exist on the authorization server, or goes beyond what the person granted in their own sign-in.',
+      fix: 'Ask for the scopes the person signed in with (agbac login --scope …), or sign them in again with the scope the agent needs.',
+      guideStep: 'Token exchange',
+    }),
+  },
+  {
+    error: 'invalid_grant',
+    grants: SIGN_IN,
+    description: /credentials/i,
+    advice: () => ({
+      meaning: 'The login or the password is wrong, or the person is not ACTIVE.',
+      fix: 'Check the login and the password (the sandbox prints its development password), and that the person is ACTIVE.',
+    }),
+  },
+  {
+    error: 'invalid_grant',
+    grants: SIGN_IN,
+    advice: () => ({
+      meaning: 'The authorization code was refused: used already, expired, or redeemed with another redirect URI or PKCE verifier than the sign-in started with.',
+      fix: 'Start the sign-in again; each code works once, within minutes.',
+    }),
+  },
+  {
+    error: 'unauthorized_client',
+    grants: SIGN_IN,
+    advice: () => ({
+      meaning: 'The app is not allowed this grant type.',
+      fix: 'Enable Authorization Code (and, for scripts, Resource Owner Password) on the app people sign in with: a native app with a loopback redirect URI.',
+    }),
+  },
+  {
+    error: 'access_denied',
+    grants: SIGN_IN,
+    advice: () => ({
+      meaning: 'No access policy rule lets this person sign in to this app with these scopes.',
+      fix: 'Assign the sign-in app to an access policy of the authorization server with a rule for Authorization Code (and Resource Owner Password) that covers the person.',
+    }),
+  },
   {
     error: 'invalid_client',
     description: /audience claim for client_assertion must be the endpoint invoked/i,
@@ -172,7 +250,13 @@ const ENTRIES: readonly Entry[] = [
 
 /** Advice for an OAuth error answer; a generic reading when the error is not one Okta documents. */
 export function adviceFor(error: string, description: string | undefined, context: AdviceContext = {}): Advice {
-  const entry = ENTRIES.find((candidate) => candidate.error === error && (!candidate.description || candidate.description.test(description ?? '')));
+  const grantType = context.grantType ?? 'client_credentials';
+  const entry = ENTRIES.find(
+    (candidate) =>
+      candidate.error === error &&
+      (!candidate.grants || candidate.grants.includes(grantType)) &&
+      (!candidate.description || candidate.description.test(description ?? '')),
+  );
   if (entry) return entry.advice(context);
   return {
     meaning: `The authorization server refused the request (${error}${description ? `: ${description}` : ''}).`,

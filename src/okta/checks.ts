@@ -110,6 +110,15 @@ export const DOCTOR_CHECKS = [
     why: 'Without the claim expression or a token inline hook no access token names the human, and every AGBAC resource server denies.',
     fix: 'Run `agbac provision` (the guide\'s claim expression) or `agbac provision --act-via hook --hook-url URL` (a token inline hook, the way Okta documents); see "Getting act from a real Okta org" in the README.',
     guideStep: 'Step 4',
+    variants: {
+      // Token exchange names the human without act (Okta's on-behalf-of token has them in uid).
+      exchange: { title: 'How the human reaches the token' },
+      'exchange-missing': {
+        title: 'How the human reaches the token',
+        why: 'Token exchange needs the Token Exchange grant on the agent app and a rule that allows it in a policy assigned to the agent; without them no token carries the human\'s own sign-in.',
+        fix: 'Enable the Token Exchange grant on the agent app, and add a rule for the Token Exchange grant (people: Everyone or their group; the scopes) to the policy assigned to the agent.',
+      },
+    },
   },
   {
     id: 'act-claim',
@@ -191,6 +200,21 @@ export const DOCTOR_CHECKS = [
     fix: 'Check that `agbac hook serve` runs at the registered URL with the registered Authorization secret, and read its audit log; then run the doctor again.',
     guideStep: 'Step 5 (inline hook)',
   },
+  // Beyond the guide: token exchange (RFC 8693, Okta's on-behalf-of flow), where the human comes from their own sign-in.
+  {
+    id: 'exchange-grant',
+    title: 'The agent app may exchange tokens',
+    why: 'Okta answers unauthorized_client to a token exchange by an app without the Token Exchange grant.',
+    fix: "Enable the Token Exchange grant type in the agent app's General Settings.",
+    guideStep: 'Token exchange',
+  },
+  {
+    id: 'exchange-rule',
+    title: 'A rule allows token exchange for the agent',
+    why: 'Okta evaluates the policies assigned to the agent; without an ACTIVE rule for the Token Exchange grant that covers the person and the scopes it answers access_denied.',
+    fix: 'Add a rule to the policy assigned to the agent: grant type Token Exchange, people Everyone (or their group), the scopes.',
+    guideStep: 'Token exchange',
+  },
   // Step 7: the human.
   {
     id: 'human',
@@ -250,6 +274,21 @@ export const DOCTOR_CHECKS = [
     fix: "Check the hook's audit log and that it is reachable from Okta at its registered URL; `agbac doctor` again.",
     guideStep: 'Step 8 (inline hook)',
     variants: { other: { why: 'The access token names another human than the act assertion did.', fix: 'Check that nothing else (a claim, another rule) writes act.' } },
+  },
+  {
+    id: 'exchange-probe',
+    title: 'Live token exchange',
+    why: 'The token endpoint could not be reached or answered unexpectedly.',
+    fix: 'Check the org URL and the network, then run the doctor again.',
+    guideStep: 'Token exchange',
+    variants: { refused: { why: '{meaning}', fix: '{fix}' } },
+  },
+  {
+    id: 'exchange-probe-subjects',
+    title: 'The exchanged token names the person and the agent',
+    why: "A resource server reads the human and the agent from the exchanged token; it must name the person of the subject token and the agent that exchanged it.",
+    fix: 'Check the claims the authorization server adds to exchanged tokens (nothing may overwrite uid, sub, cid or act).',
+    guideStep: 'Token exchange',
   },
 ] as const satisfies readonly CheckEntry[];
 

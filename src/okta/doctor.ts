@@ -4,8 +4,8 @@
  * what is wrong, why it matters, how to fix it, and the guide's step (the words live in
  * `checks.ts`, one table).
  */
-import { ACT_ASSERTION_PARAMETER, buildActAssertion, type Connection, connectionUrls, type Human, isRecord, messageOf, signAssertion, type SigningCredential, verifyAccessToken } from '../core';
-import { discover, remoteKeySet, requestToken, TokenError } from '../oauth';
+import { ACT_ASSERTION_PARAMETER, buildActAssertion, type Connection, connectionUrls, type Human, isRecord, messageOf, parseJwt, signAssertion, type SigningCredential, verifyAccessToken } from '../core';
+import { discover, remoteKeySet, requestToken, TOKEN_EXCHANGE_GRANT_TYPE, TokenError } from '../oauth';
 import { type ActDelivery, actAssertionParameters, readHookAnswer, sameUrl, TOKEN_HOOK_TYPE, tokenHookSample } from './act-hook';
 import { adviceFor, MISSING_ACT_ADVICE, tokenErrorHint } from './advice';
 import { type Check, type CheckId, failed as fail, passed as pass, skipped as skip } from './checks';
@@ -24,18 +24,28 @@ export interface DoctorOptions {
   readonly clock?: () => number;
   /** Told what the doctor is doing before each step (network calls can take seconds). */
   readonly progress?: (step: string) => void;
-  /** How act reaches the token: the guide's claim expression or a token inline hook; default: what the org shows. */
-  readonly actVia?: ActDelivery;
+  /**
+   * The path to check: act from the guide's claim expression or a token inline hook, or the human
+   * from token exchange (their own sign-in); default: what the org shows, with the guide's probe.
+   */
+  readonly actVia?: DoctorPath;
+  /** With `actVia: 'token-exchange'`: a person's access token (`agbac login`) for the live exchange. */
+  readonly subjectToken?: string;
   /** The hook's URL, to find a hook that is registered but not attached to the rule. */
   readonly hookUrl?: string;
   /** Fresh ids (act assertion jti, the execute sample's event id); default random UUIDs. */
   readonly newId?: () => string;
 }
 
+/** The paths the doctor knows: the two that carry `act` (the agent's word), and token exchange (the human's own sign-in). */
+export type DoctorPath = ActDelivery | 'token-exchange';
+
 /** The rule Okta would pick for the agent's token request, and the hook it runs. */
 interface Serving {
   readonly assigned: readonly Policy[];
   readonly found: { readonly policy: Policy; readonly rule: PolicyRule } | undefined;
+  /** The first ACTIVE rule of an assigned policy that allows token exchange with the scopes. */
+  readonly exchange: { readonly policy: Policy; readonly rule: PolicyRule } | undefined;
   /** Every rule seen, for the failure's detail. */
   readonly seen: readonly string[];
 }
@@ -76,7 +86,10 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
 
   // Step 3: the agent app.
   progress('checking the agent app');
-  checkApp(await org.getApplication(connection.clientId), connection, add);
+  const app = await org.getApplication(connection.clientId);
+  checkApp(app, connection, add);
+  const exchangeGrant = (app?.settings?.oauthClient?.grant_types ?? []).includes(TOKEN_EXCHANGE_GRANT_TYPE);
+  const exchangeMode = options.actVia === 'token-exchange';
 
   // Steps 4 and 5 are read together: where act comes from depends on the rule that serves the agent.
   progress('checking the act claim, the access policy and its rule');
@@ -85,14 +98,16 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
   const serving = await servingRule(org, server, policies, connection);
   const hookState = await findHook(org, serving, options.hookUrl, options.actVia === 'hook' || options.hookUrl !== undefined);
   const hookMode = options.actVia === 'hook' || (options.actVia === undefined && (hookState.attached || options.hookUrl !== undefined));
-  add(actPath(claims, hookState, options.actVia));
-  if (hookMode && options.actVia === 'hook') add(skip('act-claim', 'act comes from the token inline hook'));
+  add(actPath(claims, hookState, { grant: exchangeGrant, rule: serving.exchange?.rule }, options.actVia));
+  if (exchangeMode) add(skip('act-claim', 'the human comes from token exchange, not from act'));
+  else if (hookMode && options.actVia === 'hook') add(skip('act-claim', 'act comes from the token inline hook'));
   else if (hookMode && claims.length === 0) add(skip('act-claim', 'act comes from the token inline hook'));
   else checkClaim(claims, scopes, add);
 
-  // Step 5: policy and rule, then the hook on the rule.
-  checkPolicy(server, policies, serving, connection, add);
+  // Step 5: policy and rule, then the hook on the rule (or, for token exchange, its grant and rule).
+  checkPolicy(server, policies, serving, connection, add, exchangeMode);
   if (hookMode) await checkHook(options, hookState, serving, add);
+  if (exchangeMode) checkExchange(exchangeGrant, serving, connection, add);
   // Step 7: the human.
   const human = options.human ?? connection.humans[0];
   if (human) {
@@ -100,39 +115,70 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
     await checkHuman(org, human, connection.group, add);
   }
 
-  // Steps 8 and 9: the live probe.
-  if (options.credential) await probe(options, options.credential, human, hookMode ? hookState.hook?.channel.config?.uri : undefined, add, hookMode);
+  // Steps 8 and 9: the live probe (for token exchange: the exchange of a real sign-in).
+  if (exchangeMode) await exchangeProbe(options, add);
+  else if (options.credential) await probe(options, options.credential, human, hookMode ? hookState.hook?.channel.config?.uri : undefined, add, hookMode);
   else add(skip('probe', 'no client secret or private key given'));
   return checks;
 }
 
-/** Which path the org uses, and the reminder that matters for hooks: they fail open. */
-function actPath(claims: readonly Claim[], state: HookState, asked: ActDelivery | undefined): Check {
+/** What each path guarantees about the human, in the words the doctor reports. */
+const GUARANTEES = {
+  claim: "it carries the agent's word for the human: Okta copies the act the agent wrote, and nobody checks it",
+  hook: "it carries the agent's word for the human, checked by the hook (the agent's signature, the human ACTIVE and in the group)",
+  exchange: "it carries the human's own sign-in: their access token is the subject, so the agent cannot name anyone else",
+} as const;
+
+/**
+ * Which paths the org uses, and what each guarantees: the guide's claim expression and a token
+ * inline hook carry the agent's word for the human (and hooks fail open); token exchange carries
+ * the human's own sign-in.
+ */
+function actPath(claims: readonly Claim[], state: HookState, exchange: { readonly grant: boolean; readonly rule: PolicyRule | undefined }, asked: DoctorPath | undefined): Check {
+  const exchangeReady = exchange.grant && exchange.rule !== undefined;
+  const exchangeText = `token exchange (rule ${exchange.rule?.name ?? '?'}): ${GUARANTEES.exchange}`;
+  if (asked === 'token-exchange') {
+    if (exchangeReady) return pass('act-path', exchangeText, { variant: 'exchange' });
+    const missing = !exchange.grant ? 'the agent app does not have the Token Exchange grant' : 'no ACTIVE rule of a policy assigned to the agent allows token exchange with these scopes';
+    return fail('act-path', missing, { variant: 'exchange-missing', guideStep: 'Token exchange' });
+  }
+  const act = actDelivery(claims, state, asked);
+  if (!exchangeReady) return act;
+  if (act.status === 'pass') return pass('act-path', `${act.detail}; and ${exchangeText}`, { variant: 'exchange' });
+  // The org still names the human in its tokens, through token exchange; only the path asked for is missing.
+  if (asked === undefined) return pass('act-path', `${exchangeText}; no act claim or token inline hook on the rule that serves the agent, so its own client_credentials tokens carry no human`, { variant: 'exchange' });
+  return act;
+}
+
+/** The paths that put act into the agent's own token, and the reminder that matters for hooks: they fail open. */
+function actDelivery(claims: readonly Claim[], state: HookState, asked: DoctorPath | undefined): Check {
   const claim = claims.length > 0;
   const hook = state.attached && state.hook ? `token inline hook ${state.hook.name} (${state.hook.channel.config?.uri ?? '?'})` : undefined;
   const failOpen = 'hooks fail open: Okta issues the token without act when the hook cannot be reached within 3 s, answers anything but 200, or sends a patch it cannot apply, so resource servers must deny tokens without act';
-  if (hook && claim) return pass('act-path', `both: the guide's claim expression and the ${hook}, which runs last; ${failOpen}`);
-  if (hook) return pass('act-path', `the ${hook}; ${failOpen}`);
+  if (hook && claim) return pass('act-path', `both: the guide's claim expression and the ${hook}, which runs last; ${failOpen}; ${GUARANTEES.hook}`);
+  if (hook) return pass('act-path', `the ${hook}; ${failOpen}; ${GUARANTEES.hook}`);
   if (asked === 'hook') return fail('act-path', 'no token inline hook runs on the rule that serves the agent');
-  if (claim) return pass('act-path', "the guide's claim expression (clientAssertion.claims.act), which Okta does not document: the live probe tells whether this org evaluates it");
+  if (claim) return pass('act-path', `the guide's claim expression (clientAssertion.claims.act), which Okta does not document: the live probe tells whether this org evaluates it; ${GUARANTEES.claim}`);
   return fail('act-path', 'neither the act claim nor a token inline hook on the rule that serves the agent');
 }
 
-/** The assigned policies, and the rule Okta evaluates first that allows the agent's request. */
+/** The assigned policies, and the rules Okta evaluates first that allow the agent's client_credentials request and a token exchange. */
 async function servingRule(org: OrgApi, server: AuthServer, policies: readonly Policy[], connection: Connection): Promise<Serving> {
   const assigned = policies.filter((policy) => policyCoversClient(policy, connection.clientId) && (policy.status ?? 'ACTIVE') === 'ACTIVE');
   const seen: string[] = [];
+  let found: Serving['found'];
+  let exchange: Serving['exchange'];
   for (const policy of assigned) {
     if (!policy.id) continue;
     for (const rule of await org.listRules(server.id, policy.id)) {
       seen.push(`${rule.name}${rule.status && rule.status !== 'ACTIVE' ? ` (${rule.status})` : ''}`);
       const grants = rule.conditions?.grantTypes?.include ?? [];
-      if ((rule.status ?? 'ACTIVE') === 'ACTIVE' && grants.includes('client_credentials') && ruleCoversScopes(rule, connection.scopes)) {
-        return { assigned, found: { policy, rule }, seen };
-      }
+      const usable = (rule.status ?? 'ACTIVE') === 'ACTIVE' && ruleCoversScopes(rule, connection.scopes);
+      if (usable && !found && grants.includes('client_credentials')) found = { policy, rule };
+      if (usable && !exchange && grants.includes(TOKEN_EXCHANGE_GRANT_TYPE)) exchange = { policy, rule };
     }
   }
-  return { assigned, found: undefined, seen };
+  return { assigned, found, exchange, seen };
 }
 
 async function findHook(org: OrgApi, serving: Serving, hookUrl: string | undefined, lookForOne: boolean): Promise<HookState> {
@@ -281,7 +327,7 @@ function checkClaim(claims: Claim[], scopes: readonly string[], add: (check: Che
     : fail('act-claim-scopes', `only for ${listed.join(', ')}`, { params: { scopes: scopes.join(', ') } }));
 }
 
-function checkPolicy(server: AuthServer, policies: readonly Policy[], serving: Serving, connection: Connection, add: (check: Check) => void): void {
+function checkPolicy(server: AuthServer, policies: readonly Policy[], serving: Serving, connection: Connection, add: (check: Check) => void, exchangeMode: boolean): void {
   if (serving.assigned.length === 0) {
     const inactive = policies.find((policy) => policyCoversClient(policy, connection.clientId));
     add(inactive
@@ -291,10 +337,79 @@ function checkPolicy(server: AuthServer, policies: readonly Policy[], serving: S
     return;
   }
   add(pass('policy', serving.assigned.map((policy) => policy.name).join(', ')));
+  if (exchangeMode) {
+    add(skip('policy-rule', 'token exchange: the rule that matters is the one for the Token Exchange grant'));
+    return;
+  }
   const { found, seen } = serving;
   add(found
     ? pass('policy-rule', `${found.rule.name} in ${found.policy.name}, token lifetime ${found.rule.actions?.token?.accessTokenLifetimeMinutes ?? '?'} min`)
     : fail('policy-rule', seen.length ? `no active rule allows client_credentials with ${connection.scopes.join(' ') || 'these scopes'} (rules: ${seen.join(', ')})` : 'the policy has no rules'));
+}
+
+/** The agent app's Token Exchange grant and the rule that allows it. */
+function checkExchange(grant: boolean, serving: Serving, connection: Connection, add: (check: Check) => void): void {
+  add(grant ? pass('exchange-grant', TOKEN_EXCHANGE_GRANT_TYPE) : fail('exchange-grant', `the app ${connection.clientId} does not have the Token Exchange grant`));
+  const exchange = serving.exchange;
+  add(exchange
+    ? pass('exchange-rule', `${exchange.rule.name} in ${exchange.policy.name}, token lifetime ${exchange.rule.actions?.token?.accessTokenLifetimeMinutes ?? '?'} min`)
+    : fail('exchange-rule', serving.assigned.length ? `no ACTIVE rule allows token exchange with ${connection.scopes.join(' ') || 'these scopes'} (rules: ${serving.seen.join(', ') || 'none'})` : 'no policy is assigned to the agent'));
+}
+
+/**
+ * Exchanges a person's access token as the agent and reads what comes back: the token must name
+ * the subject token's person and the agent (in Okta's on-behalf-of shape or RFC 8693's).
+ */
+async function exchangeProbe(options: DoctorOptions, add: (check: Check) => void): Promise<void> {
+  const { connection, credential, subjectToken } = options;
+  if (!credential || !subjectToken) {
+    add(skip('exchange-probe', !credential ? 'no client secret or private key given' : "no --subject-token given (a person's access token: agbac login)"));
+    return;
+  }
+  const urls = connectionUrls(connection);
+  const clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
+  let token;
+  try {
+    token = await requestToken({
+      tokenEndpoint: urls.tokenEndpoint,
+      issuer: urls.issuer,
+      clientId: connection.clientId,
+      credential,
+      scopes: connection.scopes,
+      exchange: { subjectToken, ...(connection.apiAudience ? { audience: connection.apiAudience } : {}) },
+      audienceStyle: connection.audienceStyle,
+      ca: options.ca,
+      timeoutMs: options.timeoutMs,
+      clock,
+      hint: tokenErrorHint,
+    });
+  } catch (error) {
+    if (error instanceof TokenError) {
+      const advice = adviceFor(error.error, error.errorDescription, { tokenEndpoint: urls.tokenEndpoint, clientId: connection.clientId, scopes: connection.scopes, grantType: TOKEN_EXCHANGE_GRANT_TYPE });
+      add(fail('exchange-probe', messageOf(error), { variant: 'refused', params: { meaning: advice.meaning, fix: advice.fix }, ...(advice.guideStep ? { guideStep: advice.guideStep } : {}) }));
+    } else {
+      add(fail('exchange-probe', messageOf(error)));
+    }
+    add(skip('exchange-probe-subjects', 'no token'));
+    return;
+  }
+  add(pass('exchange-probe', `${token.tokenType} token, expires in ${token.expiresIn ?? '?'} s, scope ${token.scope ?? '(none)'}`));
+  const person = parseJwt(subjectToken);
+  const exchanged = parseJwt(token.accessToken);
+  const expected = person.ok && typeof person.jwt.payload.uid === 'string' ? person.jwt.payload.uid : undefined;
+  if (!exchanged.ok) {
+    add(fail('exchange-probe-subjects', `the exchanged token is not a readable JWT: ${exchanged.error.message}`));
+    return;
+  }
+  const claims = exchanged.jwt.payload;
+  const act = isRecord(claims.act) ? claims.act : undefined;
+  // RFC 8693's shape names the agent in act.sub and the person in sub; Okta's on-behalf-of token has uid and cid.
+  const human = act ? claims.sub : claims.uid;
+  const agent = act ? act.sub : claims.cid;
+  const shape = act ? "RFC 8693's act" : "Okta's on-behalf-of shape";
+  add(human === expected && expected !== undefined && agent === connection.clientId
+    ? pass('exchange-probe-subjects', `${shape}: the person ${expected}, the agent ${connection.clientId}`)
+    : fail('exchange-probe-subjects', `the exchanged token names the person ${JSON.stringify(human)} and the agent ${JSON.stringify(agent)}; expected ${expected ?? '(the subject token has no uid)'} and ${connection.clientId}`));
 }
 
 async function checkHuman(org: OrgApi, human: Human, group: string | undefined, add: (check: Check) => void): Promise<void> {

@@ -7,9 +7,12 @@ import type { SandboxContext } from './context';
 import type { Router } from './http';
 import { CLIENT_AUTH_METHODS, SUPPORTED_GRANT_TYPES } from './model';
 import { activeServer, tokenEndpoint } from './token';
+import { OIDC_SCOPES } from './user-tokens';
 import { issuerOf } from './views';
 
-const OKTA_CLAIMS = ['ver', 'jti', 'iss', 'aud', 'iat', 'exp', 'cid', 'scp', 'sub'];
+const OKTA_CLAIMS = ['ver', 'jti', 'iss', 'aud', 'iat', 'exp', 'cid', 'uid', 'scp', 'auth_time', 'sub'];
+/** What ID tokens carry, for OpenID discovery. */
+const ID_TOKEN_CLAIMS = ['name', 'email', 'preferred_username', 'amr', 'idp', 'nonce', 'at_hash'];
 
 /** The discovery document (RFC 8414; OpenID Connect Discovery adds a few members). */
 function metadata(context: SandboxContext, id: string | undefined, openid: boolean): Record<string, unknown> {
@@ -18,14 +21,17 @@ function metadata(context: SandboxContext, id: string | undefined, openid: boole
   const customClaims = server.claims.filter((claim) => claim.status === 'ACTIVE').map((claim) => claim.name);
   return {
     issuer,
+    authorization_endpoint: `${issuer}/v1/authorize`,
     token_endpoint: `${issuer}/v1/token`,
     jwks_uri: `${issuer}/v1/keys`,
-    response_types_supported: ['token'],
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
     grant_types_supported: [...SUPPORTED_GRANT_TYPES],
-    scopes_supported: server.scopes.filter((scope) => scope.metadataPublish === 'ALL_CLIENTS').map((scope) => scope.name),
+    code_challenge_methods_supported: ['S256'],
+    scopes_supported: [...OIDC_SCOPES, ...server.scopes.filter((scope) => scope.metadataPublish === 'ALL_CLIENTS').map((scope) => scope.name)],
     token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
     token_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGORITHMS.client_secret_jwt, ...ASSERTION_ALGORITHMS.private_key_jwt],
-    claims_supported: [...OKTA_CLAIMS, ...customClaims],
+    claims_supported: [...OKTA_CLAIMS, ...(openid ? ID_TOKEN_CLAIMS : []), ...customClaims],
     ...(openid ? { subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['RS256'] } : {}),
   };
 }

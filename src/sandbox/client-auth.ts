@@ -1,7 +1,7 @@
 /**
  * Client authentication at the token endpoint, as Okta does it: exactly one credential
- * (Authorization header, post body, or client assertion), the method the app is configured
- * for, and for assertions every check with Okta's error text: the assertion type, the signature
+ * (Authorization header, post body, or client assertion; a public client sends its `client_id`
+ * alone), the method the app is configured for, and for assertions every check with Okta's error text: the assertion type, the signature
  * (HMAC with the client secret, or RSA/ECDSA with the app's registered JWKS and a matching
  * `kid`), `iss` = `sub` = client id, audience = the token endpoint, `exp` present, not past and
  * at most one hour ahead, `iat` not in the future, `jti` single use.
@@ -52,6 +52,9 @@ export async function authenticateClient(
 
   if (assertion) return authenticateAssertion(form, context);
   const credentials = basic ? basicCredentials(authorization ?? '') : { id: form.get('client_id') ?? '', secret: form.get('client_secret') };
+  const publicClient = !basic && credentials.secret === undefined ? activeApp(context.org, credentials.id) : undefined;
+  // A public client (a native app signing people in) proves nothing but its id; PKCE binds its codes.
+  if (publicClient?.authMethod === 'none') return { app: publicClient, method: 'none', assertion: undefined };
   const method: ClientAuthMethod = basic ? 'client_secret_basic' : 'client_secret_post';
   const app = activeApp(context.org, credentials.id);
   if (!app || app.authMethod !== method || credentials.secret === undefined) throw failed();

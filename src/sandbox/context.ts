@@ -1,6 +1,7 @@
 /** What every route of the sandbox shares. */
 import type { KeyRing } from './keys';
 import type { Org } from './org';
+import type { SignInStore } from './sign-in-store';
 
 export interface SandboxContext {
   readonly org: Org;
@@ -16,6 +17,8 @@ export interface SandboxContext {
   readonly hookTimeoutMs: number;
   /** Extra trusted CA certificates (PEM) for hooks served over https with a local certificate. */
   readonly hookCa: string | undefined;
+  /** Sign-in transactions and authorization codes waiting to be used. */
+  readonly signIns: SignInStore;
   /** One line per request and per hook call (never a secret). */
   readonly log: ((line: string) => void) | undefined;
 }

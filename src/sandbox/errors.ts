@@ -30,6 +30,11 @@ export const OKTA_TEXT = {
   dpopMissing: 'The DPoP proof JWT header is missing.',
   orgPrivateKeyJwt: 'Client Credentials requests to the Org Authorization Server must use the private_key_jwt token_endpoint_auth_method.',
   insufficientScope: 'The access token provided does not contain the required scopes.',
+  authCodeInvalid: 'The authorization code is invalid or has expired.',
+  redirectUriNotRegistered: "The 'redirect_uri' parameter must be a Login redirect URI in the client app settings",
+  clientIdInvalid: "Invalid value for 'client_id' parameter.",
+  /** Okta's prefix; Okta sometimes adds the reason after a colon, and the sandbox always does (in its own words). */
+  subjectTokenInvalid: "'subject_token' is invalid",
 } as const;
 
 /** The sandbox's own wording where Okta's exact text is not known. */
@@ -39,6 +44,22 @@ export const SANDBOX_TEXT = {
   assertionIssuedInFuture: 'The client_assertion token has an issue time (iat) in the future.',
   formContentType: 'The token request must be sent as application/x-www-form-urlencoded.',
   dpopUnsupported: 'The sandbox does not validate DPoP proofs; turn off dpop_bound_access_tokens for this app to get tokens from the sandbox.',
+  responseType: 'The response type is not supported by the authorization server. Configured response types: [code].',
+  pkceRequired: "PKCE code challenge is required when the token endpoint authentication method is 'NONE'.",
+  pkceMethod: "The 'code_challenge_method' must be S256; the plain method is not accepted.",
+  codeChallengeInvalid: "The 'code_challenge' must be 43 base64url characters: the SHA-256 of the code verifier.",
+  codeMissing: "The 'code' parameter is required.",
+  codeVerifierMissing: "The 'code_verifier' parameter is required: the authorization request carried a code_challenge.",
+  codeVerifierInvalid: "The 'code_verifier' must be 43 to 128 characters of A-Z, a-z, 0-9 and -._~.",
+  pkceFailed: 'PKCE verification failed.',
+  redirectUriMismatch: "The 'redirect_uri' does not match the redirection URI used in the authorization request.",
+  credentialsMissing: "The 'username' and 'password' parameters are required.",
+  credentialsInvalid: 'The credentials provided were invalid.',
+  agentUnknown: "The 'agent' parameter must be the client id of an ACTIVE app of this org.",
+  consentDenied: 'The person denied the request.',
+  subjectTokenMissing: "The 'subject_token' parameter is required.",
+  subjectTokenType: "The 'subject_token_type' must be urn:ietf:params:oauth:token-type:access_token: the sandbox exchanges access tokens only.",
+  audienceUnknown: "The 'audience' is not an audience of this authorization server.",
 } as const;
 
 /** The grant types list Okta writes in its messages: `[client_credentials, password]`. */

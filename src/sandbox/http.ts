@@ -12,6 +12,8 @@ export interface Reply {
   readonly status: number;
   /** Serialized as JSON; absent for an empty body (e.g. 204). */
   readonly body?: unknown;
+  /** A page instead of JSON (the sign-in page): sent as `text/html` with a strict Content-Security-Policy. */
+  readonly html?: string;
   readonly headers?: Readonly<Record<string, string | readonly string[]>>;
 }
 
@@ -136,9 +138,18 @@ function send(res: ServerResponse, reply: Reply): void {
     res.end();
     return;
   }
-  const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
+  const text = reply.html ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
   res.statusCode = reply.status;
-  res.setHeader('Content-Type', 'application/json');
+  if (reply.html === undefined) {
+    res.setHeader('Content-Type', 'application/json');
+  } else {
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    // No script at all; styles inline; never framed (a sign-in page must not be clickjacked).
+    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'");
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+  }
   res.setHeader('X-Okta-Request-Id', newRequestId());
   for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
   if (reply.status !== 204 && reply.status !== 304) res.setHeader('Content-Length', Buffer.byteLength(text));

@@ -15,6 +15,7 @@ export const ID_PREFIX = {
   scope: 'scp',
   grant: 'oag',
   inlineHook: 'cal',
+  org: '00o',
 } as const;
 
 /** Uniformly random letters and digits. */
@@ -42,6 +43,21 @@ export function newApiToken(): string {
 /** An access token id: `AT.` and 43 base64url characters. */
 export function newAccessTokenId(): string {
   return `AT.${randomBytes(32).toString('base64url')}`;
+}
+
+/** An ID token id: `ID.` and 43 base64url characters. */
+export function newIdTokenId(): string {
+  return `ID.${randomBytes(32).toString('base64url')}`;
+}
+
+/** An authorization code, or a sign-in transaction's handle: 32 random bytes, base64url. */
+export function newOpaqueHandle(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** The development password of seeded users: 20 letters and digits (about 119 bits). */
+export function newDevelopmentPassword(): string {
+  return randomAlphanumeric(20);
 }
 
 /** The `errorId` of a Management API error (`oae…`). */

@@ -1,6 +1,7 @@
 /**
- * The embedded Okta-compatible sandbox: custom authorization servers (token endpoint, keys,
- * discovery), the org authorization server (tokens with Okta API scopes for service apps) and a
+ * The embedded Okta-compatible sandbox: custom authorization servers (token endpoint with
+ * client credentials, a person's sign-in and token exchange; the sign-in page; keys; discovery),
+ * the org authorization server (tokens with Okta API scopes for service apps) and a
  * Management API subset (SSWS or those tokens) at Okta's paths, over node:http (or node:https
  * with a generated local CA), seeded with the setup guide's org.
  *
@@ -19,15 +20,20 @@ import { SandboxError } from './errors';
 import { requestListener, Router } from './http';
 import { newApiToken } from './ids';
 import { KeyRing } from './keys';
+import type { AppRecord } from './model';
+import type { Org } from './org';
 import { addManagementRoutes } from './management';
 import { addOrgAuthorizationServerRoutes, orgTokenEndpointOf } from './org-authorization-server';
 import { buildOrg, defaultSeed, parseSeed } from './seed';
+import { addSignInRoutes } from './sign-in';
+import { SignInStore } from './sign-in-store';
 import { HOOK_TIMEOUT_MS } from './token-hook';
 import { issuerOf } from './views';
 
 export { DEFAULT_IDS, defaultSeed, type DefaultSeedOptions, parseSeed } from './seed';
 export { DEFAULT_HOOK_ERROR, HOOK_TIMEOUT_MS } from './token-hook';
 export { SandboxError, SeedError } from './errors';
+export { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from './model';
 
 export interface SandboxOptions {
   /** Interface to listen on; default `127.0.0.1`. */
@@ -38,6 +44,8 @@ export interface SandboxOptions {
   readonly clientSecret?: string;
   /** The Management API token (`SSWS …`); default: 42 random characters. */
   readonly apiToken?: string;
+  /** The password of every seeded user the seed gives none (`credentials.password.value`); default: 20 random characters. */
+  readonly userPassword?: string;
   /** Also accept the issuer URL as a client assertion's `aud` (the setup guide's convention; real Okta refuses it). */
   readonly acceptIssuerAudience?: boolean;
   /** Serve HTTPS with a new local CA, whose certificate is written to `dir`. */
@@ -60,6 +68,8 @@ export interface Sandbox {
   /** The first authorization server's issuer, `{orgUrl}/oauth2/{authServerId}`. */
   readonly issuer: string;
   readonly tokenEndpoint: string;
+  /** Where people sign in (authorization code with PKCE): `{issuer}/v1/authorize`. */
+  readonly authorizationEndpoint: string;
   readonly jwksUri: string;
   readonly metadataUrl: string;
   /** The org authorization server's token endpoint, `{orgUrl}/oauth2/v1/token` (Okta API scopes, private_key_jwt). */
@@ -71,6 +81,10 @@ export interface Sandbox {
   readonly clientSecret: string;
   readonly apiToken: string;
   readonly authServerId: string;
+  /** The first ACTIVE app people sign in with (authorization code or password grant, a public client), if the seed has one. */
+  readonly signInClientId: string | undefined;
+  /** The development password of seeded users without one of their own. */
+  readonly userPassword: string;
   /** With TLS: where the CA certificate was written, and its PEM. */
   readonly caFile?: string;
   readonly caPem?: string;
@@ -88,10 +102,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SandboxError('ERR_SANDBOX_PORT', `the port must be 0 to 65535, got ${port}`);
   checkCredential('client secret', options.clientSecret, 14);
   checkCredential('API token', options.apiToken, 8);
+  checkCredential('user password', options.userPassword, 8);
 
   const plan = parseSeed(options.seed === undefined ? defaultSeed() : options.seed);
   const now = options.now ?? (() => Date.now() / 1000);
-  const org = await buildOrg(plan, { now, ...(options.clientSecret !== undefined ? { clientSecret: options.clientSecret } : {}) });
+  const org = await buildOrg(plan, {
+    now,
+    ...(options.clientSecret !== undefined ? { clientSecret: options.clientSecret } : {}),
+    ...(options.userPassword !== undefined ? { userPassword: options.userPassword } : {}),
+  });
   const apiToken = options.apiToken ?? newApiToken();
 
   let orgUrl = '';
@@ -108,10 +127,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     orgKeys,
     hookTimeoutMs,
     hookCa: options.hookCa,
+    signIns: new SignInStore(),
     log: options.log,
   };
   const router = new Router();
   addAuthorizationServerRoutes(router, context);
+  addSignInRoutes(router, context);
   addOrgAuthorizationServerRoutes(router, context);
   addManagementRoutes(router, context);
   const listener = requestListener(router, options.log);
@@ -137,6 +158,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     orgUrl,
     issuer,
     tokenEndpoint: `${issuer}/v1/token`,
+    authorizationEndpoint: `${issuer}/v1/authorize`,
     jwksUri: `${issuer}/v1/keys`,
     metadataUrl: `${issuer}/.well-known/oauth-authorization-server`,
     orgTokenEndpoint: orgTokenEndpointOf(orgUrl),
@@ -145,6 +167,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     clientSecret: firstApp.clientSecret,
     apiToken,
     authServerId: firstServer.id,
+    signInClientId: signInApp(org)?.clientId,
+    userPassword: org.developmentPassword,
     ...(tls ? { caFile: tls.caFile, caPem: tls.caPem } : {}),
     close() {
       closing ??= new Promise<void>((resolve) => {
@@ -155,6 +179,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return closing;
     },
   };
+}
+
+/** The app people sign in with: the first ACTIVE public client that may use the authorization code grant. */
+function signInApp(org: Org): AppRecord | undefined {
+  return [...org.apps.values()].find((app) => app.status === 'ACTIVE' && app.authMethod === 'none' && app.grantTypes.includes('authorization_code'));
 }
 
 /** Loads the TLS module only now, so HTTP-only use never loads the X.509 library. */

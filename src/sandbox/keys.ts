@@ -3,9 +3,9 @@
  * rotation the previous key stays published as EXPIRED, so tokens it signed still verify. The
  * JWKS therefore holds one key, or two after the first rotation.
  */
-import { generateKeyPair, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import { calculateJwkThumbprint, type JWK, SignJWT } from 'jose';
+import { calculateJwkThumbprint, compactVerify, type JWK, SignJWT } from 'jose';
 
 const generateRsa = promisify(generateKeyPair);
 
@@ -72,6 +72,27 @@ export class KeyRing {
     const next = await newKey(now);
     this.keys = [next, { ...this.active, status: 'EXPIRED' }];
     this.rotatedAt = now;
+  }
+
+  /**
+   * Whether this ring signed a compact JWT: RS256 with a published key whose `kid` the header
+   * names. Checks the signature only; the caller reads and checks the claims.
+   */
+  async signed(token: string): Promise<boolean> {
+    try {
+      await compactVerify(
+        token,
+        (header) => {
+          const key = this.keys.find((candidate) => candidate.kid === header.kid);
+          if (!key) throw new TypeError('no such key');
+          return createPublicKey(key.privateKey);
+        },
+        { algorithms: ['RS256'] },
+      );
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Signs a payload with the active key: header `{kid, alg: "RS256"}` and no `typ`, like Okta. */

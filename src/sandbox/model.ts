@@ -24,11 +24,18 @@ export const KNOWN_GRANT_TYPES = [
   'interaction_code',
 ] as const;
 
-/** What the sandbox issues tokens for. */
-export const SUPPORTED_GRANT_TYPES = ['client_credentials'] as const;
+/** RFC 8693 token exchange: the grant type, and the one subject token type the sandbox (and Okta's on-behalf-of flow) accepts. */
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 
-/** Client authentication methods the sandbox implements (Okta also has `none` for public clients). */
-export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'] as const;
+/** What the sandbox issues tokens for: the agent's own grant, a person's sign-in (code with PKCE, password), and token exchange. */
+export const SUPPORTED_GRANT_TYPES = ['client_credentials', 'authorization_code', 'password', TOKEN_EXCHANGE_GRANT] as const;
+
+/**
+ * Client authentication methods the sandbox implements; `none` is a public client (a native app
+ * signing people in with PKCE), which sends only its `client_id`.
+ */
+export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'] as const;
 export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
 
 export const APPLICATION_TYPES = ['service', 'web', 'native', 'browser'] as const;
@@ -119,6 +126,15 @@ export interface PolicyRecord {
   lastUpdated: string;
 }
 
+/**
+ * How token exchange names the two parties: `okta`, Okta's on-behalf-of token (`sub` the user's
+ * login, `uid` their id, `cid` the exchanging app, no `act`); `rfc8693`, RFC 8693's actor claim
+ * (`sub` the user's id, `act.sub` the exchanging app, nested `act` for a chain), the orientation of
+ * Okta's AI-agent features. The sandbox's own setting: Okta has no such switch on a server.
+ */
+export const TOKEN_EXCHANGE_SHAPES = ['okta', 'rfc8693'] as const;
+export type TokenExchangeShape = (typeof TOKEN_EXCHANGE_SHAPES)[number];
+
 export interface AuthServerRecord {
   id: string;
   name: string;
@@ -126,6 +142,7 @@ export interface AuthServerRecord {
   audiences: string[];
   status: LifecycleStatus;
   issuerMode: string;
+  tokenExchangeShape: TokenExchangeShape;
   scopes: ScopeRecord[];
   claims: ClaimRecord[];
   policies: PolicyRecord[];
@@ -144,6 +161,8 @@ export interface AppRecord {
   authMethod: ClientAuthMethod;
   grantTypes: string[];
   responseTypes: string[];
+  /** Where a person's browser may be sent back with an authorization code (`settings.oauthClient.redirect_uris`). */
+  redirectUris: string[];
   applicationType: (typeof APPLICATION_TYPES)[number];
   /** Public keys registered for `private_key_jwt` (`settings.oauthClient.jwks.keys`). */
   jwks: JWK[] | undefined;
@@ -170,6 +189,8 @@ export interface UserRecord {
   id: string;
   status: UserStatus;
   profile: UserProfile;
+  /** The password set with `credentials.password.value`; without one the sandbox's development password signs the user in. Never shown. */
+  password: string | undefined;
   created: string;
   activated: string | null;
   statusChanged: string | null;

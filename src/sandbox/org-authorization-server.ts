@@ -62,7 +62,7 @@ function orgTokenEndpoint(context: SandboxContext): Handler {
     const now = context.org.now();
     const app = await authenticate(context, req, form, now);
     checkDpop(app, req);
-    checkGrantType(form.get('grant_type'), app);
+    checkGrantType(form.get('grant_type'), app, ['client_credentials']);
     const scopes = grantedScopes(form.get('scope'), app);
     const orgUrl = context.orgUrl();
     const iat = Math.floor(now);

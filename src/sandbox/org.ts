@@ -4,7 +4,8 @@
  * changes the next token. Validation of shapes lives in `shapes.ts`; the cross-record checks
  * (unique names, known clients) live here.
  */
-import { ID_PREFIX, newClientSecret, newId } from './ids';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { ID_PREFIX, newClientSecret, newDevelopmentPassword, newId } from './ids';
 import { ExpiringSet } from './expiring-set';
 import { KeyRing } from './keys';
 import type {
@@ -36,9 +37,17 @@ export class Org {
   readonly inlineHooks = new Map<string, InlineHookRecord>();
   /** `clientId jti` of every assertion used, kept until its `exp`: until then the jti cannot be used again. */
   private readonly usedJtis = new ExpiringSet();
+  /** The org's id (`00o…`), Okta's `idp` claim in ID tokens. */
+  readonly orgId = newId(ID_PREFIX.org);
 
-  /** @param now the clock, in seconds since the epoch */
-  constructor(readonly now: () => number) {
+  /**
+   * @param now the clock, in seconds since the epoch
+   * @param developmentPassword signs in every user created without a password of their own
+   */
+  constructor(
+    readonly now: () => number,
+    readonly developmentPassword: string = newDevelopmentPassword(),
+  ) {
     const created = this.timestamp();
     this.groups.set(EVERYONE_GROUP_ID, {
       id: EVERYONE_GROUP_ID,
@@ -177,6 +186,7 @@ export class Org {
       id,
       status: fields.status,
       profile: fields.profile,
+      password: fields.password,
       created,
       activated: active ? created : null,
       statusChanged: active ? created : null,
@@ -200,6 +210,25 @@ export class Org {
     if (login.includes('@')) return undefined;
     const short = [...this.users.values()].filter((user) => user.profile.login.toLowerCase().split('@')[0] === login);
     return short.length === 1 ? short[0] : undefined;
+  }
+
+  /** Moves a user to another status (the lifecycle operations), as Okta stamps it. */
+  setUserStatus(user: UserRecord, status: UserRecord['status']): void {
+    const now = this.timestamp();
+    user.status = status;
+    user.statusChanged = now;
+    user.lastUpdated = now;
+    if (status === 'ACTIVE' && user.activated === null) user.activated = now;
+  }
+
+  /**
+   * Whether a password signs a user in: their own (`credentials.password.value`) or, without one,
+   * the development password. Compared in constant time.
+   */
+  passwordMatches(user: UserRecord, given: string): boolean {
+    const expected = user.password ?? this.developmentPassword;
+    const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+    return timingSafeEqual(digest(given), digest(expected));
   }
 
   loginTaken(login: string, exceptId?: string): boolean {

@@ -5,16 +5,16 @@
  *
  * Shape (every `id` is optional; Okta-style ids are generated when absent):
  * ```
- * { "authorizationServers": [{ "id", "name", "description", "audiences": [..], "status",
+ * { "authorizationServers": [{ "id", "name", "description", "audiences": [..], "status", "tokenExchange": { "shape": "okta" | "rfc8693" },
  *       "scopes": [{ "name", "displayName", "description", "default" }],
  *       "claims": [{ "name", "claimType", "valueType", "value", "status", "conditions": { "scopes": [] } }],
  *       "policies": [{ "name", "status", "priority", "conditions": { "clients": { "include": [client ids] } },
  *                      "rules": [{ "name", "conditions": { "grantTypes": { "include": [..] }, "scopes": { "include": ["*"] } },
  *                                  "actions": { "token": { "accessTokenLifetimeMinutes": 60 } } }] }] }],
  *   "apps": [{ "label", "credentials": { "oauthClient": { "client_id", "client_secret", "token_endpoint_auth_method" } },
- *              "settings": { "oauthClient": { "grant_types": [..], "application_type": "service", "jwks": { "keys": [..] } } },
+ *              "settings": { "oauthClient": { "grant_types": [..], "application_type": "service", "jwks": { "keys": [..] }, "redirect_uris": [..] } },
  *              "grantedScopes": ["okta.users.read", ..] }],   (the sandbox's convenience: Okta API scopes granted to the app)
- *   "users": [{ "id", "status", "profile": { "firstName", "lastName", "email", "login" } }],
+ *   "users": [{ "id", "status", "profile": { "firstName", "lastName", "email", "login" }, "credentials": { "password": { "value" } } }],
  *   "groups": [{ "id", "profile": { "name", "description" }, "members": [user ids or logins] }],
  *   "inlineHooks": [{ "id", "name", "type", "version", "status", "channel": { "type": "HTTP", "version", "config": { "uri", "headers", "authScheme" } } }] }
  * A rule names a token inline hook with `actions.token.inlineHook.id`.
@@ -42,7 +42,7 @@ import {
   type RuleFields,
   type UserFields,
 } from './shapes';
-import { type ClaimRecord, OKTA_API_SCOPES, type OktaApiScope, type ScopeRecord } from './model';
+import { type ClaimRecord, OKTA_API_SCOPES, type OktaApiScope, type ScopeRecord, TOKEN_EXCHANGE_GRANT } from './model';
 
 /** The ids of the default seed, for demos and tests. */
 export const DEFAULT_IDS = {
@@ -66,6 +66,14 @@ export const DEFAULT_IDS = {
   actClaimId: 'ocl123abc456',
   /** The token inline hook of `defaultSeed({ actVia: 'hook' | 'both', hook })`. */
   hookId: 'cal123abc456hook',
+  /** The rule of AGBAC-Policy that lets the agent exchange a person's token (RFC 8693). */
+  exchangeRuleId: '0pr123abc456tex',
+  /** The native app people sign in with (authorization code with PKCE, or the password grant): a public client. */
+  signInClientId: '0oa7SignInAgbacDev01',
+  signInPolicyId: '00p123abc456sgn',
+  signInRuleId: '0pr123abc456sgn',
+  /** The sign-in app's redirect URIs: loopback (any port, RFC 8252 §7.3) and VS Code's URI handler. */
+  signInRedirectUris: ['http://127.0.0.1/callback', 'http://localhost/callback', 'vscode://agbac.agbac-toolkit/signin'],
 } as const;
 
 /** How the default org puts `act` into access tokens. */
@@ -77,11 +85,15 @@ export interface DefaultSeedOptions {
   readonly actVia?: 'expression' | 'hook' | 'both';
   /** The hook to register (needed for `hook` and `both`): its URI and the `Authorization` secret Okta sends it. */
   readonly hook?: { readonly uri: string; readonly secret: string };
+  /** How exchanged tokens name the two parties: Okta's on-behalf-of shape (default) or RFC 8693's `act`. */
+  readonly tokenExchange?: 'okta' | 'rfc8693';
 }
 
 /**
- * A fresh copy of the default seed: the setup guide's org, plus Bob (not in FinanceUsers). With
- * `actVia`, `act` comes from the guide's claim expression, a token inline hook, or both.
+ * A fresh copy of the default seed: the setup guide's org, plus Bob (not in FinanceUsers), a native
+ * sign-in app with its own policy, and token exchange for the agent (the grant on the app, a rule
+ * on its policy). With `actVia`, `act` comes from the guide's claim expression, a token inline
+ * hook, or both.
  */
 export function defaultSeed(options: DefaultSeedOptions = {}): Record<string, unknown> {
   const ids = DEFAULT_IDS;
@@ -97,6 +109,7 @@ export function defaultSeed(options: DefaultSeedOptions = {}): Record<string, un
         description: 'Authorization Server for AGBAC dual-subject authorization',
         audiences: [ids.audience],
         status: 'ACTIVE',
+        ...(options.tokenExchange === 'rfc8693' ? { tokenExchange: { shape: 'rfc8693' } } : {}),
         scopes: [
           { id: 'scp123abc456read', name: 'finance.read', displayName: 'Read Finance Data', description: 'Allows reading finance system data' },
           { id: 'scp123abc456writ', name: 'finance.write', displayName: 'Write Finance Data', description: 'Allows writing finance system data' },
@@ -137,6 +150,32 @@ export function defaultSeed(options: DefaultSeedOptions = {}): Record<string, un
                   },
                 },
               },
+              {
+                id: ids.exchangeRuleId,
+                name: 'Allow Token Exchange',
+                status: 'ACTIVE',
+                priority: 2,
+                conditions: { grantTypes: { include: [TOKEN_EXCHANGE_GRANT] }, scopes: { include: ['*'] }, people: { groups: { include: ['EVERYONE'] } } },
+                actions: { token: { accessTokenLifetimeMinutes: 60, refreshTokenLifetimeMinutes: 0, refreshTokenWindowMinutes: 10080 } },
+              },
+            ],
+          },
+          {
+            id: ids.signInPolicyId,
+            name: 'AGBAC Sign-In Policy',
+            description: 'People sign in to the AGBAC sign-in app, so that an agent can exchange their token',
+            status: 'ACTIVE',
+            priority: 2,
+            conditions: { clients: { include: [ids.signInClientId] } },
+            rules: [
+              {
+                id: ids.signInRuleId,
+                name: 'Sign people in',
+                status: 'ACTIVE',
+                priority: 1,
+                conditions: { grantTypes: { include: ['authorization_code', 'password'] }, scopes: { include: ['*'] }, people: { groups: { include: ['EVERYONE'] } } },
+                actions: { token: { accessTokenLifetimeMinutes: 60, refreshTokenLifetimeMinutes: 0, refreshTokenWindowMinutes: 10080 } },
+              },
             ],
           },
         ],
@@ -150,7 +189,23 @@ export function defaultSeed(options: DefaultSeedOptions = {}): Record<string, un
         signOnMode: 'OPENID_CONNECT',
         status: 'ACTIVE',
         credentials: { oauthClient: { client_id: ids.clientId, token_endpoint_auth_method: 'client_secret_jwt' } },
-        settings: { oauthClient: { grant_types: ['client_credentials'], response_types: ['token'], application_type: 'service' } },
+        settings: { oauthClient: { grant_types: ['client_credentials', TOKEN_EXCHANGE_GRANT], response_types: ['token'], application_type: 'service' } },
+      },
+      {
+        id: ids.signInClientId,
+        name: 'oidc_client',
+        label: 'AGBAC Sign-In',
+        signOnMode: 'OPENID_CONNECT',
+        status: 'ACTIVE',
+        credentials: { oauthClient: { client_id: ids.signInClientId, token_endpoint_auth_method: 'none', pkce_required: true } },
+        settings: {
+          oauthClient: {
+            grant_types: ['authorization_code', 'password'],
+            response_types: ['code'],
+            application_type: 'native',
+            redirect_uris: [...ids.signInRedirectUris],
+          },
+        },
       },
     ],
     users: [
@@ -332,11 +387,12 @@ class IdCheck {
 }
 
 /**
- * Builds the org of a checked seed. `clientSecret`, when given, becomes the first app's secret.
+ * Builds the org of a checked seed. `clientSecret`, when given, becomes the first app's secret;
+ * `userPassword` the password of every user the seed gives none (default: 20 random characters).
  * Generates each authorization server's signing key.
  */
-export async function buildOrg(plan: SeedPlan, options: { now: () => number; clientSecret?: string }): Promise<Org> {
-  const org = new Org(options.now);
+export async function buildOrg(plan: SeedPlan, options: { now: () => number; clientSecret?: string; userPassword?: string }): Promise<Org> {
+  const org = new Org(options.now, options.userPassword);
   for (const hook of plan.inlineHooks) org.addInlineHook(hook.fields, hook.id);
   plan.apps.forEach((app, index) => {
     const fields = index === 0 && options.clientSecret !== undefined ? { ...app.fields, clientSecret: options.clientSecret } : app.fields;

@@ -17,6 +17,8 @@ import {
   type PolicyRecord,
   type RuleRecord,
   type ScopeRecord,
+  TOKEN_EXCHANGE_SHAPES,
+  type TokenExchangeShape,
   type UserProfile,
   type UserStatus,
 } from './model';
@@ -35,6 +37,7 @@ export interface AuthServerFields {
   audiences: string[];
   status: LifecycleStatus;
   issuerMode: string;
+  tokenExchangeShape: TokenExchangeShape;
 }
 
 /** An authorization server's settable fields (`name`, `description`, `audiences`, `issuerMode`, `status`). */
@@ -46,6 +49,8 @@ export function readAuthServer(reader: Reader): AuthServerFields {
     audiences: reader.strings('audiences', { required: true }),
     status: reader.oneOf('status', STATUSES, 'ACTIVE'),
     issuerMode: reader.oneOf('issuerMode', ['ORG_URL', 'CUSTOM_URL', 'DYNAMIC'] as const, 'ORG_URL'),
+    // The sandbox's own member (Okta ignores unknown ones): how exchanged tokens name the two parties.
+    tokenExchangeShape: reader.object('tokenExchange').oneOf('shape', TOKEN_EXCHANGE_SHAPES, 'okta'),
   };
 }
 
@@ -183,10 +188,36 @@ export function readApp(reader: Reader, options: { seed: boolean }): AppFields {
     pkceRequired: credentials.boolean('pkce_required', false),
     grantTypes: settings.strings('grant_types', { required: true, allowed: KNOWN_GRANT_TYPES }),
     responseTypes: settings.strings('response_types', { fallback: ['token'] }),
+    redirectUris: readRedirectUris(settings),
     applicationType: settings.oneOf('application_type', APPLICATION_TYPES, 'service'),
     dpopBound: settings.boolean('dpop_bound_access_tokens', false),
     jwks,
   };
+}
+
+/**
+ * `redirect_uris`: absolute URLs without a fragment (RFC 6749 §3.1.2); http only on loopback
+ * (RFC 8252 §7.3), or any private-use scheme (`vscode://…`, RFC 8252 §7.1).
+ */
+function readRedirectUris(settings: Reader): string[] {
+  const uris = settings.strings('redirect_uris');
+  for (const uri of uris) {
+    let url: URL;
+    try {
+      url = new URL(uri);
+    } catch {
+      settings.problem(`"${uri.slice(0, 200)}" is not an absolute URI`, 'redirect_uris');
+      continue;
+    }
+    if (url.hash) settings.problem(`"${uri.slice(0, 200)}" must not have a fragment`, 'redirect_uris');
+    if (url.protocol === 'http:' && !isLoopbackHostname(url.hostname)) settings.problem(`"${uri.slice(0, 200)}" must use https (http only on loopback)`, 'redirect_uris');
+  }
+  return uris;
+}
+
+/** 127.0.0.0/8, ::1 and localhost. */
+export function isLoopbackHostname(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
 function readJwks(settings: Reader): JWK[] | undefined {
@@ -210,9 +241,13 @@ function readJwks(settings: Reader): JWK[] | undefined {
 export interface UserFields {
   status: UserStatus;
   profile: UserProfile;
+  password: string | undefined;
 }
 
-/** A user: `profile.firstName`, `lastName`, `email` and `login` (default: the email). */
+/**
+ * A user: `profile.firstName`, `lastName`, `email` and `login` (default: the email), and optionally
+ * `credentials.password.value` (Okta's shape for creating a user with a password).
+ */
 export function readUser(reader: Reader, options: { status: UserStatus }): UserFields {
   reader.expectObject();
   const profile = reader.object('profile');
@@ -222,7 +257,10 @@ export function readUser(reader: Reader, options: { status: UserStatus }): UserF
   for (const [key, value] of Object.entries(profile.record)) {
     if (typeof value === 'string' || value === null) extra[key] = value;
   }
+  const password = reader.object('credentials').object('password').string('value', { trim: false });
+  if (password !== undefined && (password.length < 8 || password.length > 256)) reader.problem('must be 8 to 256 characters', 'credentials.password.value');
   return {
+    password,
     status: reader.oneOf('status', ['STAGED', 'PROVISIONED', 'ACTIVE', 'SUSPENDED', 'DEPROVISIONED'] as const, options.status),
     profile: {
       ...extra,

@@ -43,7 +43,7 @@ export interface TokenHookInput {
   /** The token request's URL as it reached the server, with its query string. */
   readonly requestUrl: string;
   readonly ipAddress: string;
-  readonly client: { readonly id: string; readonly name: string };
+  readonly client: { readonly id: string; readonly name: string; readonly type?: 'CONFIDENTIAL' | 'PUBLIC' };
   readonly grantType: string;
   readonly scopes: readonly { readonly name: string; readonly id: string }[];
   readonly policy: { readonly id: string; readonly ruleId: string };
@@ -81,7 +81,7 @@ export function tokenHookRequest(input: TokenHookInput): JsonRecord {
           type: 'OAUTH2.0',
           request: { client_id: input.client.id, grant_type: input.grantType, scope: input.scopes.map((scope) => scope.name).join(' ') },
           issuer: { uri: input.issuer },
-          client: { id: input.client.id, name: input.client.name, type: 'CONFIDENTIAL' },
+          client: { id: input.client.id, name: input.client.name, type: input.client.type ?? 'CONFIDENTIAL' },
         },
         policy: { id: input.policy.id, rule: { id: input.policy.ruleId } },
       },

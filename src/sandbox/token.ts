@@ -1,20 +1,24 @@
 /**
  * The token endpoint, `POST /oauth2/{authServerId}/v1/token`: client authentication, the grant
- * type, the scopes, the access policy, then an access token shaped like Okta's (RS256, header
- * `{kid, alg}`, claims `ver jti iss aud iat exp cid scp sub` and the server's custom claims), passed
- * through the rule's token inline hook when it has one (`token-hook.ts`).
+ * type, then the grant's own checks (`client_credentials` here; a person's sign-in in
+ * `person-grants.ts`; token exchange in `token-exchange.ts`), the access policy, and an access
+ * token shaped like Okta's (RS256, header `{kid, alg}`), passed through the matching rule's token
+ * inline hook when it has one (`token-hook.ts`).
  */
 import type { IncomingMessage } from 'node:http';
 import { customClaims } from './claims';
-import { authenticateClient } from './client-auth';
+import { type AuthenticatedClient, authenticateClient } from './client-auth';
 import type { SandboxContext } from './context';
 import { apiErrors, grantList, invalidRequest, OAuthError, OKTA_TEXT, SANDBOX_TEXT } from './errors';
 import { parseForm } from './form';
 import { BodyTooLargeError, type Handler, mediaType, readBody, type Reply } from './http';
 import { newAccessTokenId } from './ids';
-import { type AppRecord, type AuthServerRecord, type InlineHookRecord, KNOWN_GRANT_TYPES } from './model';
-import { evaluatePolicies } from './policy';
+import { type AppRecord, type AuthServerRecord, type InlineHookRecord, KNOWN_GRANT_TYPES, SUPPORTED_GRANT_TYPES, TOKEN_EXCHANGE_GRANT } from './model';
+import { authorizationCodeGrant, passwordGrant } from './person-grants';
+import { evaluatePolicies, type PolicyMatch } from './policy';
 import { runTokenHook } from './token-hook';
+import { tokenExchangeGrant } from './token-exchange';
+import { isOidcScope } from './user-tokens';
 import { issuerOf } from './views';
 
 /** Token requests are small forms; anything larger is refused (413). */
@@ -25,6 +29,18 @@ export function activeServer(context: SandboxContext, id: string | undefined): A
   const server = id === undefined ? undefined : context.org.authServers.get(id);
   if (!server || server.status !== 'ACTIVE') throw apiErrors.notFound(id ?? '', 'AuthorizationServer');
   return server;
+}
+
+/** One token request, once its client is authenticated: what every grant's handler reads. */
+export interface GrantRequest {
+  readonly context: SandboxContext;
+  readonly server: AuthServerRecord;
+  readonly issuer: string;
+  readonly form: ReadonlyMap<string, string>;
+  readonly client: AuthenticatedClient;
+  /** Seconds since the epoch. */
+  readonly now: number;
+  readonly req: IncomingMessage;
 }
 
 /** The handler of `POST /oauth2/:authServerId/v1/token`. */
@@ -39,66 +55,95 @@ export function tokenEndpoint(context: SandboxContext): Handler {
       audiences: [`${issuer}/v1/token`, invokedEndpoint(req), ...(context.acceptIssuerAudience ? [issuer] : [])],
       now,
     });
-    const { app } = client;
-    checkDpop(app, req);
-    checkGrantType(form.get('grant_type'), app);
-    const scopes = requestedScopes(form.get('scope'), server);
-    const match = evaluatePolicies(server, { clientId: app.clientId, grantType: 'client_credentials', scopes });
-    if (!match) throw new OAuthError(400, 'access_denied', OKTA_TEXT.policyFailed);
-
-    const iat = Math.floor(now);
-    let lifetime = match.rule.accessTokenLifetimeMinutes * 60;
-    const audience = server.audiences.length === 1 ? server.audiences[0] : [...server.audiences];
-    let payload: Record<string, unknown> = {
-      ver: 1,
-      jti: newAccessTokenId(),
-      iss: issuer,
-      aud: audience,
-      iat,
-      exp: iat + lifetime,
-      cid: app.clientId,
-      scp: scopes,
-      sub: app.clientId,
-      ...customClaims(server.claims, { app, assertion: client.assertion, scopes }),
-    };
-    const hook = activeTokenHook(context, match.rule.inlineHookId);
-    if (hook) {
-      const outcome = await runTokenHook(
-        {
-          hook,
-          issuer,
-          requestUrl: requestedUrl(req),
-          ipAddress: req.socket.remoteAddress ?? '',
-          client: { id: app.clientId, name: app.label },
-          grantType: 'client_credentials',
-          scopes: scopes.map((name) => ({ name, id: server.scopes.find((scope) => scope.name === name)?.id ?? '' })),
-          policy: { id: match.policy.id, ruleId: match.rule.id },
-          claims: payload,
-          lifetime,
-          now,
-        },
-        { timeoutMs: context.hookTimeoutMs, ...(context.hookCa ? { ca: context.hookCa } : {}) },
-      ).catch((error: unknown) => {
-        if (error instanceof OAuthError) context.log?.(`inline hook ${hook.id}: error, no token issued`);
-        throw error;
-      });
-      if (outcome.kind === 'patched') {
-        payload = { ...outcome.claims, iat, exp: iat + outcome.lifetime };
-        lifetime = outcome.lifetime;
-        context.log?.(`inline hook ${hook.id}: applied`);
-      } else {
-        context.log?.(`inline hook ${hook.id}: skipped, token issued unmodified: ${outcome.reason}`);
-      }
-    }
-    return tokenAnswer(await server.keys.sign(payload), lifetime, scopes);
+    checkDpop(client.app, req);
+    const grantType = checkGrantType(form.get('grant_type'), client.app, SUPPORTED_GRANT_TYPES);
+    const request: GrantRequest = { context, server, issuer, form, client, now, req };
+    if (grantType === 'authorization_code') return authorizationCodeGrant(request);
+    if (grantType === 'password') return passwordGrant(request);
+    if (grantType === TOKEN_EXCHANGE_GRANT) return tokenExchangeGrant(request);
+    return clientCredentials(request);
   };
 }
 
-/** The token endpoint's 200 answer: `{token_type, expires_in, access_token, scope}`, not cacheable. */
-export function tokenAnswer(accessToken: string, lifetime: number, scopes: readonly string[]): Reply {
+/** The agent's own token: `sub` = `cid` = its client id, then the server's custom claims (the guide's `act`). */
+async function clientCredentials(request: GrantRequest): Promise<Reply> {
+  const { server, client, issuer, now } = request;
+  const { app } = client;
+  const scopes = requestedScopes(request.form.get('scope'), server);
+  const match = evaluatePolicies(server, { clientId: app.clientId, grantType: 'client_credentials', scopes });
+  if (!match) throw new OAuthError(400, 'access_denied', OKTA_TEXT.policyFailed);
+  const iat = Math.floor(now);
+  const lifetime = match.rule.accessTokenLifetimeMinutes * 60;
+  const payload = {
+    ver: 1,
+    jti: newAccessTokenId(),
+    iss: issuer,
+    aud: audienceOf(server),
+    iat,
+    exp: iat + lifetime,
+    cid: app.clientId,
+    scp: scopes,
+    sub: app.clientId,
+    ...customClaims(server.claims, { app, assertion: client.assertion, scopes }),
+  };
+  const issued = await issueAccessToken(request, { grantType: 'client_credentials', match, scopes, payload, lifetime });
+  return tokenAnswer(issued.accessToken, issued.lifetime, scopes);
+}
+
+/** The `aud` of the server's access tokens: its audience, as a string when it has one. */
+export function audienceOf(server: AuthServerRecord): string | string[] | undefined {
+  return server.audiences.length === 1 ? server.audiences[0] : [...server.audiences];
+}
+
+/**
+ * Signs an access token, after the matching rule's token inline hook (when it names an ACTIVE
+ * one) has had its say: a patch applied whole, an `error` that stops issuance, or anything else
+ * that leaves the token as built (hooks fail open).
+ */
+export async function issueAccessToken(
+  request: GrantRequest,
+  token: { readonly grantType: string; readonly match: PolicyMatch; readonly scopes: readonly string[]; readonly payload: Record<string, unknown>; readonly lifetime: number },
+): Promise<{ accessToken: string; lifetime: number }> {
+  const { context, server, issuer, client, now, req } = request;
+  let { payload, lifetime } = token;
+  const iat = typeof payload.iat === 'number' ? payload.iat : Math.floor(now);
+  const hook = activeTokenHook(context, token.match.rule.inlineHookId);
+  if (hook) {
+    const outcome = await runTokenHook(
+      {
+        hook,
+        issuer,
+        requestUrl: requestedUrl(req),
+        ipAddress: req.socket.remoteAddress ?? '',
+        client: { id: client.app.clientId, name: client.app.label, type: client.method === 'none' ? 'PUBLIC' : 'CONFIDENTIAL' },
+        grantType: token.grantType,
+        scopes: token.scopes.map((name) => ({ name, id: server.scopes.find((scope) => scope.name === name)?.id ?? '' })),
+        policy: { id: token.match.policy.id, ruleId: token.match.rule.id },
+        claims: payload,
+        lifetime,
+        now,
+      },
+      { timeoutMs: context.hookTimeoutMs, ...(context.hookCa ? { ca: context.hookCa } : {}) },
+    ).catch((error: unknown) => {
+      if (error instanceof OAuthError) context.log?.(`inline hook ${hook.id}: error, no token issued`);
+      throw error;
+    });
+    if (outcome.kind === 'patched') {
+      payload = { ...outcome.claims, iat, exp: iat + outcome.lifetime };
+      lifetime = outcome.lifetime;
+      context.log?.(`inline hook ${hook.id}: applied`);
+    } else {
+      context.log?.(`inline hook ${hook.id}: skipped, token issued unmodified: ${outcome.reason}`);
+    }
+  }
+  return { accessToken: await server.keys.sign(payload), lifetime };
+}
+
+/** The token endpoint's 200 answer: `{token_type, expires_in, access_token, scope}` and any extra members, not cacheable. */
+export function tokenAnswer(accessToken: string, lifetime: number, scopes: readonly string[], extra: Readonly<Record<string, string>> = {}): Reply {
   return {
     status: 200,
-    body: { token_type: 'Bearer', expires_in: lifetime, access_token: accessToken, scope: scopes.join(' ') },
+    body: { token_type: 'Bearer', expires_in: lifetime, access_token: accessToken, scope: scopes.join(' '), ...extra },
     headers: { 'Cache-Control': 'no-store', Pragma: 'no-cache' },
   };
 }
@@ -142,28 +187,34 @@ export function invokedEndpoint(req: IncomingMessage): string {
   return `${scheme}://${req.headers.host ?? ''}${path}`;
 }
 
-/** The grant type must be given, known, issued by the sandbox (client_credentials) and one of the app's. */
-export function checkGrantType(grantType: string | undefined, app: AppRecord): void {
+/**
+ * The grant type must be given, known, issued by this endpoint (`supported`) and one of the app's;
+ * returns it.
+ */
+export function checkGrantType(grantType: string | undefined, app: AppRecord, supported: readonly string[]): string {
   const configured = grantList(app.grantTypes);
   if (!grantType) throw invalidRequest(`The token request must specify a 'grant_type'. Valid values: ${configured}`);
-  if (!(KNOWN_GRANT_TYPES as readonly string[]).includes(grantType) || (app.grantTypes.includes(grantType) && grantType !== 'client_credentials')) {
+  if (!(KNOWN_GRANT_TYPES as readonly string[]).includes(grantType) || (app.grantTypes.includes(grantType) && !supported.includes(grantType))) {
     throw new OAuthError(400, 'unsupported_grant_type', `The authorization grant type is not supported by the authorization server. Configured grant types: ${configured}.`);
   }
   if (!app.grantTypes.includes(grantType)) {
     throw new OAuthError(400, 'unauthorized_client', `The client is not authorized to use the provided grant type. Configured grant types: ${configured}.`);
   }
+  return grantType;
 }
 
-/** The requested scopes (or the server's default scopes); each must exist on the server. */
-function requestedScopes(scope: string | undefined, server: AuthServerRecord): string[] {
+/**
+ * The requested scopes (or the server's default scopes); each must exist on the server. With
+ * `oidc` (a person's sign-in) the OpenID Connect scopes are known too, as on every Okta server.
+ */
+export function requestedScopes(scope: string | undefined, server: AuthServerRecord, options: { readonly oidc?: boolean } = {}): string[] {
   const names = [...new Set((scope ?? '').split(' ').filter(Boolean))];
   if (names.length === 0) {
     const defaults = server.scopes.filter((candidate) => candidate.default).map((candidate) => candidate.name);
     if (defaults.length === 0) throw new OAuthError(400, 'invalid_scope', OKTA_TEXT.noDefaultScopes);
     return defaults;
   }
-  if (!names.every((name) => server.scopes.some((candidate) => candidate.name === name))) {
-    throw new OAuthError(400, 'invalid_scope', OKTA_TEXT.scopesNotConfigured);
-  }
+  const known = (name: string) => server.scopes.some((candidate) => candidate.name === name) || (options.oidc === true && isOidcScope(name));
+  if (!names.every(known)) throw new OAuthError(400, 'invalid_scope', OKTA_TEXT.scopesNotConfigured);
   return names;
 }

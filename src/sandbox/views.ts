@@ -29,6 +29,8 @@ export function authServerJson(orgUrl: string, server: AuthServerRecord): Json {
     issuer: issuerOf(orgUrl, server),
     issuerMode: server.issuerMode,
     status: server.status,
+    // The sandbox's own member, so that a GET-modify-PUT keeps the setting.
+    tokenExchange: { shape: server.tokenExchangeShape },
     created: server.created,
     lastUpdated: server.lastUpdated,
     credentials: {
@@ -161,7 +163,7 @@ export function ruleJson(orgUrl: string, server: AuthServerRecord, policy: Polic
  */
 export function appJson(orgUrl: string, app: AppRecord): Json {
   const self = `${orgUrl}/api/v1/apps/${app.id}`;
-  const usesSecret = app.authMethod !== 'private_key_jwt';
+  const usesSecret = app.authMethod !== 'private_key_jwt' && app.authMethod !== 'none';
   return {
     id: app.id,
     name: 'oidc_client',
@@ -193,7 +195,7 @@ export function appJson(orgUrl: string, app: AppRecord): Json {
       oauthClient: {
         client_uri: null,
         logo_uri: null,
-        redirect_uris: [],
+        redirect_uris: [...app.redirectUris],
         response_types: [...app.responseTypes],
         grant_types: [...app.grantTypes],
         application_type: app.applicationType,
@@ -246,7 +248,8 @@ export function userJson(orgUrl: string, user: UserRecord): Json {
     passwordChanged: null,
     type: { id: 'oty1sandboxdefault0' },
     profile: { ...user.profile },
-    credentials: { provider: { type: 'OKTA', name: 'OKTA' } },
+    // Okta shows that a password is set, never the password.
+    credentials: { ...(user.password !== undefined ? { password: {} } : {}), provider: { type: 'OKTA', name: 'OKTA' } },
     _links: { self: href(`${orgUrl}/api/v1/users/${user.id}`) },
   };
 }

@@ -310,6 +310,7 @@ async function startSandbox(services: Services, argument: unknown): Promise<Sand
     services.sandbox.start({
       ...(text(options, 'clientSecret') ? { clientSecret: text(options, 'clientSecret') } : {}),
       ...(text(options, 'apiToken') ? { apiToken: text(options, 'apiToken') } : {}),
+      ...(text(options, 'userPassword') ? { userPassword: text(options, 'userPassword') } : {}),
     }),
   );
   void vscode.window.showInformationMessage(

@@ -290,8 +290,15 @@ export async function connectionWizard(existing?: Connection): Promise<WizardRes
     scopes: draft.scopes,
     ...(existing?.audienceStyle ? { audienceStyle: existing.audienceStyle } : {}),
     ...(draft.group ? { group: draft.group } : {}),
-    // How act reaches the token is set in the settings (actDelivery, hookUrl); editing keeps it.
-    ...(existing ? { actDelivery: existing.actDelivery, ...(existing.hookUrl ? { hookUrl: existing.hookUrl } : {}) } : {}),
+    // How the human reaches the token is set in the settings (actDelivery, hookUrl, signInClientId, signInRedirectUri); editing keeps it.
+    ...(existing
+      ? {
+          actDelivery: existing.actDelivery,
+          ...(existing.hookUrl ? { hookUrl: existing.hookUrl } : {}),
+          ...(existing.signInClientId ? { signInClientId: existing.signInClientId } : {}),
+          ...(existing.signInRedirectUri ? { signInRedirectUri: existing.signInRedirectUri } : {}),
+        }
+      : {}),
     humans: existing?.humans ?? [],
   });
   if (!('connection' in read)) {

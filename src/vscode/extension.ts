@@ -6,12 +6,14 @@
  */
 import * as vscode from 'vscode';
 import { isLoopbackHost, parseUrl } from '../core';
-import { lastShownError, type ShownError, UserFacingError } from './command';
+import { lastShownError, registerCommand, type ShownError, UserFacingError } from './command';
 import { type CommandServices, registerCommands } from './commands';
 import { registerConnectionCommands } from './connection-commands';
+import { pickConnection } from './connections';
 import { PayloadCodeActions } from './code-actions';
 import { PayloadDiagnostics } from './diagnostics';
 import { PayloadHoverProvider } from './hovers';
+import { PolicyDiagnostics } from './policy-diagnostics';
 import { modelForToken } from './inspect';
 import { TokenInspector } from './inspector';
 import { lintRuns } from './lint';
@@ -22,12 +24,13 @@ import { registerOktaCommands } from './okta-commands';
 import { RULE_SCHEME, RuleDocumentProvider } from './rule-docs';
 import { SANDBOX_CONNECTION, SandboxController } from './sandbox-controller';
 import { ConnectionSecrets } from './secrets';
+import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, OktaAuthenticationProvider } from './sign-in';
 import { COMMAND, type Services } from './services';
 import { affectsSettings, readSettings } from './settings';
 import { AgbacState, type SandboxState } from './state';
 import { AgbacStatusBar } from './status-bar';
 import { registerTokenCommands } from './token-commands';
-import { ConnectionsTree, type RowSnapshot } from './tree';
+import { ConnectionsTree, refOf, type RowSnapshot } from './tree';
 
 /** JSON and JSONC documents, wherever they come from (files, untitled, decoded tokens). */
 const JSON_DOCUMENTS: vscode.DocumentSelector = [{ language: 'json' }, { language: 'jsonc' }];
@@ -48,6 +51,8 @@ export interface AgbacApi {
   lastError(): ShownError | undefined;
   /** The embedded sandbox's state. */
   sandbox(): SandboxState | undefined;
+  /** The sign-in URL waiting for a person to open it (a browser sign-in under way), if any: no secret is in it. */
+  pendingSignIn(): string | undefined;
   /** How many times a whole document was linted (diagnostics, hovers and code actions share one result per version). */
   lintRuns(): number;
 }
@@ -80,7 +85,15 @@ export function activate(context: vscode.ExtensionContext): AgbacApi {
   });
   const statusBar = new AgbacStatusBar(state);
   const diagnostics = new PayloadDiagnostics();
-  const services: Services = { context, state, secrets, diagnostics, sandbox, inspector, tree };
+  const signIn = new OktaAuthenticationProvider(
+    context.secrets,
+    (name) => {
+      const settings = readSettings();
+      return name === undefined ? settings.activeConnection : settings.connections.find((connection) => connection.name === name);
+    },
+    (connection) => sandbox.userPassword(connection),
+  );
+  const services: Services = { context, state, secrets, diagnostics, sandbox, inspector, tree, signIn };
 
   const lookUpUser: CommandServices['lookUpUser'] = async (connection, emailOrLogin) => {
     const token = await secrets.get(connection, 'apiToken');
@@ -100,6 +113,14 @@ export function activate(context: vscode.ExtensionContext): AgbacApi {
     inspector,
     statusBar,
     diagnostics,
+    signIn,
+    vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, signIn, { supportsMultipleAccounts: true }),
+    registerCommand(COMMAND.signIn, async (argument?: unknown) => {
+      const connection = await pickConnection(refOf(argument).connection, 'to sign in at');
+      const session = await signIn.sessionFor(connection, connection.scopes);
+      return session.account.label;
+    }),
+    new PolicyDiagnostics(),
     vscode.workspace.registerTextDocumentContentProvider(RULE_SCHEME, new RuleDocumentProvider()),
     vscode.languages.registerHoverProvider(ALL_DOCUMENTS, new PayloadHoverProvider()),
     vscode.languages.registerCodeActionsProvider(
@@ -154,6 +175,7 @@ export function activate(context: vscode.ExtensionContext): AgbacApi {
     statusBarText: () => statusBar.text,
     lastError: () => lastShownError(),
     sandbox: () => state.sandbox,
+    pendingSignIn: () => signIn.pendingSignIn,
     lintRuns,
   };
 }

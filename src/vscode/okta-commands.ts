@@ -14,6 +14,7 @@ import { log } from './log';
 import { management, orgFor } from './management';
 import { doctorReport, provisionReport } from './model/reports';
 import { COMMAND, type Services } from './services';
+import { sessionScopes } from './sign-in';
 import { connectionTarget, saveConnection } from './settings';
 import { nowSeconds } from './state';
 import { refOf } from './tree';
@@ -77,6 +78,9 @@ async function runDoctorCommand(services: Services, argument: unknown): Promise<
   const requested = isRecord(argument) && typeof argument.human === 'string' ? argument.human : undefined;
   const human = requested ? savedHuman(connection, requested) ?? { id: requested } : connection.humans[0];
   const { runDoctor } = await management();
+  // For token exchange the doctor exchanges the signed-in person's token when there is a session (it never signs anyone in itself).
+  const exchange = connection.actDelivery === 'token-exchange';
+  const session = exchange ? (await services.signIn.getSessions(sessionScopes(connection, connection.scopes)))[0] : undefined;
   const checks = await cancellable(`AGBAC: checking ${connection.name} against the setup guide`, () =>
     runDoctor({
       org,
@@ -84,6 +88,7 @@ async function runDoctorCommand(services: Services, argument: unknown): Promise<
       ...(credential ? { credential } : {}),
       ...(human ? { human } : {}),
       ...(connection.actDelivery === 'inline-hook' ? { actVia: 'hook' as const, ...(connection.hookUrl ? { hookUrl: connection.hookUrl } : {}) } : {}),
+      ...(exchange ? { actVia: 'token-exchange' as const, ...(session ? { subjectToken: session.accessToken } : {}) } : {}),
       timeoutMs: TIMEOUT_MS,
     }),
   );

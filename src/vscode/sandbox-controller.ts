@@ -21,6 +21,8 @@ export interface SandboxInfo {
   readonly issuer: string;
   readonly tokenEndpoint: string;
   readonly clientId: string;
+  /** The app people sign in with (token exchange), when the sandbox has one. */
+  readonly signInClientId: string | undefined;
 }
 
 export interface SandboxStartOptions {
@@ -28,6 +30,8 @@ export interface SandboxStartOptions {
   readonly clientSecret?: string;
   /** The Management API token (default: random). */
   readonly apiToken?: string;
+  /** The development password of the sandbox's people (default: random). */
+  readonly userPassword?: string;
 }
 
 export class SandboxController extends Disposable {
@@ -56,6 +60,7 @@ export class SandboxController extends Disposable {
     const sandbox = await startSandbox({
       ...(options.clientSecret ? { clientSecret: options.clientSecret } : {}),
       ...(options.apiToken ? { apiToken: options.apiToken } : {}),
+      ...(options.userPassword ? { userPassword: options.userPassword } : {}),
       // One line per request: method, path and status (no bodies, no query strings).
       log: (line) => log.info('sandbox', line.replace(/\?\S*/, '')),
     });
@@ -70,6 +75,8 @@ export class SandboxController extends Disposable {
         authMethod: 'client_secret_jwt',
         scopes: ['finance.read'],
         group: DEFAULT_IDS.financeGroup,
+        // People sign in with this app when the connection's human comes from token exchange.
+        ...(sandbox.signInClientId ? { signInClientId: sandbox.signInClientId } : {}),
         humans: [
           { id: DEFAULT_IDS.alice, email: DEFAULT_IDS.aliceLogin },
           { id: DEFAULT_IDS.bob, email: DEFAULT_IDS.bobLogin },
@@ -79,6 +86,7 @@ export class SandboxController extends Disposable {
       const connection: Connection = read.connection;
       await this.secrets.store(connection, 'clientSecret', sandbox.clientSecret);
       await this.secrets.store(connection, 'apiToken', sandbox.apiToken);
+      log.hideSecret(sandbox.userPassword);
       await saveConnection(connection, 'user');
       await setActiveConnection(connection.name);
       this.state.setSandbox({ connection: connection.name, running: true, orgUrl: sandbox.orgUrl });
@@ -110,7 +118,15 @@ export class SandboxController extends Disposable {
       issuer: sandbox.issuer,
       tokenEndpoint: sandbox.tokenEndpoint,
       clientId: sandbox.clientId,
+      signInClientId: sandbox.signInClientId,
     };
+  }
+
+  /** The development password of the running sandbox's people, for a sign-in at its connection. */
+  userPassword(connection: Connection): string | undefined {
+    const running = this.running;
+    if (!running || connection.name !== (this.state.sandbox?.connection ?? SANDBOX_CONNECTION)) return undefined;
+    return running.userPassword;
   }
 
   override dispose(): void {

@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import type { PayloadDiagnostics } from './diagnostics';
 import type { TokenInspector } from './inspector';
 import type { SandboxController } from './sandbox-controller';
+import type { OktaAuthenticationProvider } from './sign-in';
 import type { ConnectionSecrets } from './secrets';
 import type { AgbacState } from './state';
 import type { ConnectionsTree } from './tree';
@@ -15,6 +16,8 @@ export interface Services {
   readonly sandbox: SandboxController;
   readonly inspector: TokenInspector;
   readonly tree: ConnectionsTree;
+  /** People's sign-in (Okta (AGBAC) in the Accounts menu), for connections whose human comes from token exchange. */
+  readonly signIn: OktaAuthenticationProvider;
 }
 
 /** The command ids, in one place. */
@@ -48,4 +51,5 @@ export const COMMAND = {
   openGuideStep: 'agbac.openGuideStep',
   decodeToken: 'agbac.decodeToken',
   explainRule: 'agbac.explainRule',
+  signIn: 'agbac.signIn',
 } as const;

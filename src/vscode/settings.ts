@@ -91,10 +91,12 @@ export function connectionSetting(connection: Connection): Record<string, unknow
     ...(connection.audienceStyle !== 'token-endpoint' ? { audienceStyle: connection.audienceStyle } : {}),
     ...(connection.group ? { group: connection.group } : {}),
     ...(connection.humans.length ? { humans: connection.humans.map((human) => ({ ...human })) } : {}),
+    ...(connection.signInClientId ? { signInClientId: connection.signInClientId } : {}),
+    ...(connection.signInRedirectUri ? { signInRedirectUri: connection.signInRedirectUri } : {}),
   };
 }
 
-const CONNECTION_FIELDS = ['name', 'orgUrl', 'authServerId', 'apiAudience', 'clientId', 'authMethod', 'kid', 'scopes', 'audienceStyle', 'group', 'humans'];
+const CONNECTION_FIELDS = ['name', 'orgUrl', 'authServerId', 'apiAudience', 'clientId', 'authMethod', 'kid', 'scopes', 'audienceStyle', 'group', 'humans', 'signInClientId', 'signInRedirectUri'];
 
 function rawList(value: unknown): Record<string, unknown>[] {
   return Array.isArray(value) ? value.filter((entry): entry is Record<string, unknown> => typeof entry === 'object' && entry !== null && !Array.isArray(entry)) : [];

@@ -76,6 +76,7 @@ async function requestTokenCommand(services: Services, argument: unknown): Promi
   const options = optionsOf(argument);
   const connection = await pickConnection(ref.connection, 'for the token request');
   requireLiveSandbox(connection, services.state);
+  if (connection.actDelivery === 'token-exchange') return exchangeTokenCommand(services, connection, strings(options.scopes));
   const requested = typeof options.human === 'string' ? options.human : ref.human;
   const human = options.human === null ? null : await pickHuman(connection, services.secrets, requested);
   if (human === undefined) return undefined;
@@ -140,7 +141,62 @@ async function requestTokenCommand(services: Services, argument: unknown): Promi
     }
     throw error;
   }
-  const token = recentFromResult(result, connection, human ?? undefined, scopes);
+  return received(services, connection, result, human ?? undefined, scopes);
+}
+
+/**
+ * Request Token for a connection whose human comes from token exchange: the signed-in person's
+ * own access token (signing them in first when there is no session) is the subject, and the agent,
+ * authenticated by its client assertion (which names no one), exchanges it.
+ */
+async function exchangeTokenCommand(services: Services, connection: Connection, given: string[] | undefined): Promise<RequestResult | undefined> {
+  const scopes = given ?? (await pickScopes(connection));
+  if (!scopes) return undefined;
+  const session = await services.signIn.sessionFor(connection, scopes);
+  const human: Human = { id: session.account.id, ...(session.account.label.includes('@') ? { email: session.account.label } : {}) };
+  const credential = await signingCredential(connection, services.secrets);
+  const urls = connectionUrls(connection);
+  const { adviceFor, tokenErrorHint } = await oktaAdvice();
+  const { NetworkError, requestToken, TOKEN_EXCHANGE_GRANT_TYPE, TokenError } = await oauthClient();
+  let result: TokenResult;
+  try {
+    result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `AGBAC: exchanging ${humanLabel(human)}'s token as ${connection.clientId} at ${connection.name}`, cancellable: true },
+      (_progress, cancellation) => {
+        const controller = new AbortController();
+        cancellation.onCancellationRequested(() => controller.abort());
+        return requestToken({
+          tokenEndpoint: urls.tokenEndpoint,
+          issuer: urls.issuer,
+          clientId: connection.clientId,
+          credential,
+          scopes,
+          exchange: { subjectToken: session.accessToken, ...(connection.apiAudience ? { audience: connection.apiAudience } : {}) },
+          audienceStyle: connection.audienceStyle,
+          hint: tokenErrorHint,
+          signal: controller.signal,
+          timeoutMs: REQUEST_TIMEOUT_MS,
+        });
+      },
+    );
+  } catch (error) {
+    if (error instanceof NetworkError && error.failure === 'aborted') return { kind: 'cancelled' };
+    if (error instanceof TokenError) {
+      const advice = adviceFor(error.error, error.errorDescription, { tokenEndpoint: urls.tokenEndpoint, clientId: connection.clientId, scopes, grantType: TOKEN_EXCHANGE_GRANT_TYPE });
+      log.warn('token', `${connection.name} refused the token exchange: ${error.error}${error.errorDescription ? ` (${error.errorDescription})` : ''}`);
+      showError(COMMAND.requestToken, `AGBAC: ${connection.name} refused the token exchange: ${error.error}${error.errorDescription ? ` (${error.errorDescription})` : ''}. ${advice.meaning} Fix: ${advice.fix}`, [
+        { title: 'Sign In Again', command: COMMAND.signIn, args: [{ connection: connection.name }] },
+      ]);
+      return { kind: 'refused', error: error.error, description: error.errorDescription, meaning: advice.meaning, fix: advice.fix, guideStep: advice.guideStep };
+    }
+    throw error;
+  }
+  return received(services, connection, result, human, scopes);
+}
+
+/** Keeps a new token, shows it, and verifies it against its connection. */
+async function received(services: Services, connection: Connection, result: TokenResult, human: Human | undefined, scopes: readonly string[]): Promise<RequestResult> {
+  const token = recentFromResult(result, connection, human, scopes);
   services.state.addToken(token);
   // People by id only in the log, as in audit events.
   log.info('token', `${connection.name} issued a token ${human ? `for ${human.id}` : 'without a human'} (${scopes.join(' ')}): ${redactToken(result.accessToken)}`);
@@ -283,6 +339,8 @@ export async function verifyRecent(services: Services, token: RecentToken, conne
         audience: connection.apiAudience ?? (typeof aud === 'string' ? aud : urls.issuer),
         requiredScopes: token.scopes,
         approvedAgents: [connection.clientId],
+        // The agent is checked, so the shape may tell where the two subjects are (an exchanged token has no act).
+        detectMapping: true,
         ...(human ? { human } : {}),
         ...(isRecord(act) ? { expectedActor: act } : {}),
         ...(token.scopes.length ? { action: token.scopes.join(' ') } : {}),

@@ -38,8 +38,8 @@ export interface Element {
   readonly attributes: Readonly<Record<string, string | null>>;
 }
 
-/** The elements a selector matches in the workbench, or in the extension's webviews. */
-export async function query(selector: string, options: { webview?: string; attributes?: string[] } = {}): Promise<Element[]> {
+/** The elements a selector matches in the workbench, in the extension's webviews, or in another tab the test opened (`page`). */
+export async function query(selector: string, options: { webview?: string; attributes?: string[]; page?: string } = {}): Promise<Element[]> {
   const answer = await page<{ frames: number; items: Element[] }>({ action: 'query', selector, ...options });
   return answer.items;
 }
@@ -48,7 +48,7 @@ export async function query(selector: string, options: { webview?: string; attri
 export async function queryUntil(
   selector: string,
   ready: (elements: Element[]) => boolean,
-  options: { webview?: string; attributes?: string[]; timeoutMs?: number } = {},
+  options: { webview?: string; attributes?: string[]; page?: string; timeoutMs?: number } = {},
 ): Promise<Element[]> {
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   let last: Element[] = [];

@@ -165,6 +165,7 @@ describe('errors', () => {
     }
     const network = new oauth.NetworkError('too-large', 'probe');
     assert.equal(network.code, 'ERR_NETWORK_TOO_LARGE');
+    assert.equal(new oauth.SignInError('timeout', 'probe').code, 'ERR_SIGN_IN_TIMEOUT');
     const decode = core.parseJwt('not a jwt');
     assert.equal(decode.ok ? undefined : decode.error.code, 'ERR_JWT_SEGMENT_COUNT');
     assert.equal(new sandbox.SandboxError('ERR_SANDBOX_PORT', 'probe').code, 'ERR_SANDBOX_PORT');

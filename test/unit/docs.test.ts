@@ -34,3 +34,42 @@ describe('the payload JSON schema', () => {
     assert.equal(readFileSync(SCHEMA_PATH, 'utf8'), schemaText());
   });
 });
+
+describe('the delegation policy JSON schema', () => {
+  it('is the one generated from the policy reader (run `npm run docs`)', async () => {
+    const { POLICY_SCHEMA_PATH, policySchemaText } = await import('../../scripts/policy-schema');
+    assert.equal(readFileSync(POLICY_SCHEMA_PATH, 'utf8'), policySchemaText());
+  });
+
+  it('agrees with the reader: what one refuses the other refuses', async () => {
+    const { getLanguageService } = await import('vscode-json-languageservice');
+    const { TextDocument } = await import('vscode-languageserver-textdocument');
+    const { readDelegationPolicy } = await import('../../src/core');
+    const { policySchema } = await import('../../scripts/policy-schema');
+    const service = getLanguageService({});
+    service.configure({ validate: true, allowComments: false, schemas: [{ uri: 'agbac://delegation-policy.schema.json', fileMatch: ['*.agbac-policy.json'], schema: policySchema() }] });
+    const schemaProblems = async (value: unknown) => {
+      const document = TextDocument.create('file:///p/x.agbac-policy.json', 'json', 1, JSON.stringify(value));
+      return (await service.doValidation(document, service.parseJSONDocument(document))).length;
+    };
+    const good = { version: 1, delegations: [{ agents: ['0oa123abc456xyz'], humans: { ids: ['00u123abc456xyz'], groups: ['FinanceUsers'] }, scopes: ['finance.read'] }], explicitScopes: ['finance.write'], maxDelegationAgeSeconds: 3600, mapping: 'auto' };
+    assert.equal(await schemaProblems(good), 0);
+    assert.ok(readDelegationPolicy(good).policy);
+    const bad: unknown[] = [
+      { ...good, version: 2 },
+      { ...good, delegations: [] },
+      { ...good, extra: true },
+      { ...good, delegations: [{ agents: ['0oa123abc456xyz'], humans: { ids: ['alice@corp.example.com'] } }] },
+      { ...good, delegations: [{ agents: [], humans: { groups: ['FinanceUsers'] } }] },
+      { ...good, delegations: [{ agents: ['0oa123abc456xyz'], humans: {} }] },
+      { ...good, delegations: [{ agents: ['0oa123abc456xyz'], humans: { groups: ['FinanceUsers'] }, scopes: ['two words'] }] },
+      { ...good, maxDelegationAgeSeconds: 0 },
+      { ...good, mapping: 'keycloak' },
+      { version: 1 },
+    ];
+    for (const value of bad) {
+      assert.ok((await schemaProblems(value)) > 0, `the schema refuses ${JSON.stringify(value)}`);
+      assert.equal(readDelegationPolicy(value).policy, undefined, `the reader refuses ${JSON.stringify(value)}`);
+    }
+  });
+});

@@ -26,6 +26,7 @@ const REQUIRED = [
   'extension/dist/oauth.js',
   'extension/dist/okta.js',
   'extension/dist/sandbox.js',
+  'extension/dist/policy-text.js',
   'extension/dist/jose.js',
   'extension/dist/jsonc.js',
   'extension/dist/okta-sdk.js',
@@ -35,6 +36,7 @@ const REQUIRED = [
   'extension/media/agbac.svg',
   'extension/media/inspector.css',
   'extension/media/schemas/payload.schema.json',
+  'extension/media/schemas/delegation-policy.schema.json',
 ];
 
 /** Sources, tests, tools and development files never ship. */

@@ -1039,6 +1039,102 @@ const rules = [
       'with this reason rather than "the signature does not verify", and the audit event does not blame the token.',
     path: '$',
   },
+  // ── The delegation policy (AGBAC 1.0 §7.1, §7.3) ──────────────────────────────────────────
+  {
+    code: 'AGBAC140',
+    name: 'policy-agent-not-permitted',
+    targets: ['token'],
+    severity: 'error',
+    message: 'The delegation policy lets the agent "{agent}" act for no one',
+    explanation:
+      'AGBAC 1.0 §7.1 allows a request only when the agent is permitted. The delegation policy (`agbac verify --policy`) ' +
+      'lists which agents may act for which humans; this agent is in none of its delegations. Add it to the delegation ' +
+      'that should cover it (`delegations[].agents`), or check that the token came from the agent you expect.',
+    path: '$.sub',
+    reference: 'AGBAC 1.0 §7.1, §7.3',
+  },
+  {
+    code: 'AGBAC141',
+    name: 'policy-human-not-permitted',
+    targets: ['token'],
+    severity: 'error',
+    message: 'The delegation policy does not let "{agent}" act for "{human}"{detail}',
+    explanation:
+      'The agent is in the policy, but none of its delegations covers this human: their user id is not listed, and ' +
+      'they are in none of the listed groups (looked up by id in the directory). People are approved by id or group, ' +
+      'never by login or email. Add them (`humans.ids`) or their group (`humans.groups`) to the agent\'s delegation.',
+    path: '$.act.sub',
+    reference: 'AGBAC 1.0 §7.1, §7.3',
+  },
+  {
+    code: 'AGBAC142',
+    name: 'explicit-delegation-required',
+    targets: ['token'],
+    severity: 'error',
+    message: 'Scope {scopes} needs explicit delegation, the human\'s own sign-in; this token carries {evidence}',
+    explanation:
+      'The policy lists scopes that an agent may use only when the human delegated them explicitly (`explicitScopes`). ' +
+      'Only token exchange of the human\'s own access token shows that: the person signed in and consented, and the agent ' +
+      'exchanged their token. A token with `act` from the guide\'s claim expression or a token inline hook carries the ' +
+      'agent\'s word for the human, whatever its `delegation.method` says. Sign the person in (`agbac login`) and exchange ' +
+      'their token (`agbac token --flow token-exchange`).',
+    path: '$',
+    reference: 'AGBAC 1.0 §7.3, §10.2; RFC 8693',
+  },
+  {
+    code: 'AGBAC143',
+    name: 'delegation-scope-not-permitted',
+    targets: ['token'],
+    severity: 'error',
+    message: 'The delegation policy lets the agent act for this human with {allowed}, not {scopes}',
+    explanation:
+      'A delegation may limit what the agent does for the people it covers (`delegations[].scopes`). The action needs a ' +
+      'scope beyond it, so the delegation is not appropriate for this request (AGBAC 1.0 §7.1). Widen the delegation, ' +
+      'or ask for less.',
+    path: '$',
+    reference: 'AGBAC 1.0 §7.1, §7.3',
+  },
+  {
+    code: 'AGBAC144',
+    name: 'delegation-too-old',
+    targets: ['token'],
+    severity: 'error',
+    message: 'The delegation was granted {age} ago, longer than the policy allows ({max})',
+    explanation:
+      'The policy bounds how long a delegation lasts (`maxDelegationAgeSeconds`). It is measured from when the human ' +
+      'granted it: their sign-in (`auth_time`) for an exchanged token, `delegation.granted_at` otherwise. A token can be ' +
+      'fresh while the delegation behind it is old; sign the person in again for a new one.',
+    path: '$',
+    reference: 'AGBAC 1.0 §7.1 (unexpired), §10.2 (bounded delegation)',
+  },
+  {
+    code: 'AGBAC145',
+    name: 'delegation-age-unknown',
+    targets: ['token'],
+    severity: 'error',
+    message: 'The token does not say when the delegation was granted (no auth_time or delegation.granted_at), and the policy allows at most {max}',
+    explanation:
+      'With `maxDelegationAgeSeconds` the policy needs to know when the human delegated: `auth_time` in an exchanged ' +
+      'token (the person\'s sign-in), or `delegation.granted_at` (AGBAC 1.0). A token without either cannot show that ' +
+      'its delegation is recent enough, so it is denied.',
+    path: '$',
+    reference: 'AGBAC 1.0 §7.1, §10.2',
+  },
+  {
+    code: 'AGBAC146',
+    name: 'mapping-ambiguous',
+    targets: ['token'],
+    severity: 'warning',
+    message: 'Where the agent and the human are cannot be told from this token ({reason}); it is read as {mapping}',
+    explanation:
+      'The agent and the human sit in different claims depending on how the token was issued: the guide\'s shape ' +
+      '(`sub` = `cid` = the agent, `act.sub` = the human), Okta\'s on-behalf-of token exchange (`uid` = the human, `cid` = ' +
+      'the agent) or RFC 8693 (`sub` = the human, `act.sub` = `cid` = the agent). They differ in claims the issuer sets, ' +
+      'so the shape is told automatically; a token that fits none is read with the given mapping (the guide\'s by ' +
+      'default), which usually denies it. Name the mapping (`--mapping`, or `mapping` in the policy) for other issuers.',
+    path: '$',
+    reference: 'RFC 8693 §4.1',
+  },
 ] as const satisfies readonly RuleEntry[];
 
 /** The code of a rule in the catalogue: the compiler checks every place that names one. */

@@ -56,6 +56,11 @@ export interface Subjects {
 }
 
 export function subjectsOf(payload: JsonRecord, mapping: ClaimMapping = OKTA_MAPPING): Subjects {
+  if (mapping.orientation === 'on-behalf-of') {
+    const agent = payload[mapping.clientIdClaim ?? 'cid'];
+    const human = payload[mapping.humanClaim ?? 'uid'];
+    return { agent: isNonEmptyString(agent) ? agent : undefined, human: isNonEmptyString(human) ? human : undefined };
+  }
   const actor = payload[mapping.actorClaim];
   const actorSub = isRecord(actor) && isNonEmptyString(actor.sub) ? actor.sub : undefined;
   const sub = isNonEmptyString(payload.sub) ? payload.sub : undefined;
@@ -86,7 +91,7 @@ export function checkTokenClaims(payload: unknown, expect: TokenExpectations): F
   checkLifetime(payload, expect.now, skew, expect.maxLifetimeSeconds ?? MAX_TOKEN_LIFETIME_SECONDS, findings);
 
   const { agent, human } = subjectsOf(payload, mapping);
-  const agentClaim = mapping.orientation === 'agbac' ? 'sub' : `${mapping.actorClaim}.sub`;
+  const agentClaim = agentPath(mapping).join('.');
   if (!agent) findings.add('AGBAC109', agentPath(mapping), { claim: agentClaim, kind: kindOf(valueAt(payload, agentPath(mapping))) });
   checkClientId(payload, agent, mapping, findings);
   for (const scope of expect.requiredScopes ?? []) {
@@ -97,7 +102,12 @@ export function checkTokenClaims(payload: unknown, expect: TokenExpectations): F
   }
 
   const actor = payload[mapping.actorClaim];
-  if (actor === undefined) {
+  if (mapping.orientation === 'on-behalf-of') {
+    // The human is the person whose own token was exchanged: no actor claim, their id in humanClaim.
+    const claim = mapping.humanClaim ?? 'uid';
+    if (!human) findings.add('AGBAC113', [claim], { claim });
+    else checkHumanId(human, [claim], findings, 'token');
+  } else if (actor === undefined) {
     findings.add('AGBAC113', [mapping.actorClaim], { claim: mapping.actorClaim });
   } else if (mapping.orientation === 'agbac') {
     checkActor(actor, [mapping.actorClaim], findings, 'token');
@@ -186,7 +196,8 @@ function checkActorChain(actor: JsonRecord, mapping: ClaimMapping, expect: Token
   }
 }
 
-function humanPath(mapping: ClaimMapping): string[] {
+export function humanPath(mapping: ClaimMapping): string[] {
+  if (mapping.orientation === 'on-behalf-of') return [mapping.humanClaim ?? 'uid'];
   return mapping.orientation === 'agbac' ? [mapping.actorClaim, 'sub'] : ['sub'];
 }
 
@@ -238,7 +249,8 @@ function checkRoundTrip(actor: JsonRecord, expected: JsonRecord, mapping: ClaimM
   }
 }
 
-function agentPath(mapping: ClaimMapping): string[] {
+export function agentPath(mapping: ClaimMapping): string[] {
+  if (mapping.orientation === 'on-behalf-of') return [mapping.clientIdClaim ?? 'cid'];
   return mapping.orientation === 'agbac' ? ['sub'] : [mapping.actorClaim, 'sub'];
 }
 

@@ -90,6 +90,25 @@ const userGroups: Route = (context) => (request) => {
   return page(context.org.groupsOf(user), (group) => group.id, (group) => groupJson(orgUrl, group), request.url, orgUrl);
 };
 
+/** Okta's user lifecycle operations the sandbox has: from which statuses each may start, and where it ends. */
+const LIFECYCLE: Readonly<Record<string, { readonly from: readonly UserRecord['status'][]; readonly to: UserRecord['status'] }>> = {
+  suspend: { from: ['ACTIVE'], to: 'SUSPENDED' },
+  unsuspend: { from: ['SUSPENDED'], to: 'ACTIVE' },
+  deactivate: { from: ['STAGED', 'PROVISIONED', 'ACTIVE', 'RECOVERY', 'PASSWORD_EXPIRED', 'LOCKED_OUT', 'SUSPENDED'], to: 'DEPROVISIONED' },
+  activate: { from: ['STAGED', 'PROVISIONED', 'DEPROVISIONED'], to: 'ACTIVE' },
+};
+
+/** `POST /api/v1/users/{id}/lifecycle/{operation}`: answers `{}`; a status it cannot start from is 400 E0000001. */
+const userLifecycle: Route = (context) => (request) => {
+  const user = userOf(context, request.params.userId);
+  const operation = request.params.operation ?? '';
+  const step = Object.hasOwn(LIFECYCLE, operation) ? LIFECYCLE[operation] : undefined;
+  if (!step) throw apiErrors.notFound(request.url.pathname, 'Request');
+  if (!step.from.includes(user.status)) throw apiErrors.validation(operation, [`${operation}: the user is ${user.status}`]);
+  context.org.setUserStatus(user, step.to);
+  return ok({});
+};
+
 // ------------------------------------------------------------------ groups
 
 const listGroups: Route = (context) => ({ url }) => {
@@ -131,6 +150,7 @@ export function addDirectoryRoutes(router: Router, context: SandboxContext, guar
     ['POST', '/api/v1/users', createUser],
     ['GET', '/api/v1/users/:userId', getUser],
     ['GET', '/api/v1/users/:userId/groups', userGroups],
+    ['POST', '/api/v1/users/:userId/lifecycle/:operation', userLifecycle],
     ['GET', '/api/v1/groups', listGroups],
     ['POST', '/api/v1/groups', createGroup],
     ['GET', '/api/v1/groups/:groupId', getGroup],

@@ -5,11 +5,17 @@
  * audit event. Pure: the caller gives the clock. No VS Code here: tested on plain Node.
  */
 import {
+  agentPath,
   checkAssertionHeader,
   checkAssertionPayload,
   checkTokenClaims,
+  CLAIM_MAPPINGS,
+  type ClaimMapping,
   claimDoc,
   classifyPayload,
+  delegationOf,
+  detectMapping,
+  humanPath,
   type Decision,
   type Finding,
   type Human,
@@ -20,12 +26,13 @@ import {
   parseJwt,
   type ProfileName,
   redactToken,
+  OKTA_MAPPING,
   type Rule,
   RULES,
   subjectsOf,
   type Verification,
 } from '../../core';
-import type { ChecklistGroup, ChecklistRow, CheckStatus, ClaimRow, InspectorModel, RoundTrip, SubjectCard, TimeMark } from './inspector-protocol';
+import type { ChecklistGroup, ChecklistRow, CheckStatus, ClaimRow, DelegationView, InspectorModel, RoundTrip, SubjectCard, TimeMark } from './inspector-protocol';
 import { humanLabel } from './tokens';
 
 /** What a token was (or would be) checked against. */
@@ -65,9 +72,10 @@ const TOKEN_GROUPS: readonly { title: string; codes: readonly string[] }[] = [
   { title: 'The token is genuine', codes: ['AGBAC090', 'AGBAC001', 'AGBAC060', 'AGBAC101', 'AGBAC122', 'AGBAC124', 'AGBAC102', 'AGBAC100'] },
   { title: 'It is for this API', codes: ['AGBAC103', 'AGBAC104'] },
   { title: 'It is current', codes: ['AGBAC023', 'AGBAC108', 'AGBAC105', 'AGBAC106', 'AGBAC107', 'AGBAC121'] },
-  { title: 'The agent is authorized', codes: ['AGBAC109', 'AGBAC110', 'AGBAC111', 'AGBAC125', 'AGBAC114', 'AGBAC112'] },
+  { title: 'The agent is authorized', codes: ['AGBAC146', 'AGBAC109', 'AGBAC110', 'AGBAC111', 'AGBAC125', 'AGBAC114', 'AGBAC112'] },
   { title: 'The human is authorized', codes: ['AGBAC113', 'AGBAC029', 'AGBAC030', 'AGBAC031', 'AGBAC032', 'AGBAC118', 'AGBAC119', 'AGBAC123', 'AGBAC033', 'AGBAC034', 'AGBAC035', 'AGBAC117', 'AGBAC120', 'AGBAC115', 'AGBAC116'] },
   { title: 'The delegation is valid', codes: ['AGBAC040', 'AGBAC041', 'AGBAC042', 'AGBAC043', 'AGBAC044', 'AGBAC045', 'AGBAC046', 'AGBAC047', 'AGBAC048', 'AGBAC049'] },
+  { title: 'The delegation policy permits it', codes: ['AGBAC140', 'AGBAC141', 'AGBAC143', 'AGBAC142', 'AGBAC144', 'AGBAC145'] },
 ];
 
 /** What a passed token rule means, in words (`{…}` filled from what the token holds). */
@@ -109,7 +117,17 @@ const TOKEN_PASSES: Readonly<Record<string, string>> = {
   AGBAC120: 'Something approves the human ({approval})',
   AGBAC115: 'The human {human} is approved ({approval})',
   AGBAC116: "The token's `act` is exactly the `act` the agent asserted",
+  AGBAC146: 'The shape tells where the agent and the human are ({mapping})',
+  AGBAC140: 'A delegation names the agent {agent}',
+  AGBAC141: 'A delegation of the agent covers the human {human}',
+  AGBAC143: 'The scopes are within the delegation',
+  AGBAC142: "The explicit scopes rest on the human's own sign-in",
+  AGBAC144: 'The delegation is no older than the policy allows',
+  AGBAC145: 'The token says when the delegation was granted',
 };
+
+/** The rules only a delegation policy checks. */
+const POLICY_RULES = new Set(['AGBAC140', 'AGBAC141', 'AGBAC142', 'AGBAC143', 'AGBAC144', 'AGBAC145']);
 
 /** Why a rule was not checked, when what it compares with is missing. */
 function uncheckedReason(code: string, input: InspectInput, kind: 'token' | 'assertion'): string | undefined {
@@ -122,6 +140,8 @@ function uncheckedReason(code: string, input: InspectInput, kind: 'token' | 'ass
     return undefined;
   }
   switch (code) {
+    case 'AGBAC146':
+      return verified ? undefined : 'Not checked yet: Verify Token reads the token by its shape';
     case 'AGBAC100':
     case 'AGBAC101':
     case 'AGBAC102':
@@ -152,15 +172,22 @@ function uncheckedReason(code: string, input: InspectInput, kind: 'token' | 'ass
 const STATUS_OF: Readonly<Record<Finding['severity'], CheckStatus>> = { error: 'fail', warning: 'warn', info: 'note' };
 const RANK: Readonly<Record<CheckStatus, number>> = { fail: 4, warn: 3, note: 2, unchecked: 1, pass: 0 };
 
+/** Where the two subjects are: as the verification read the token, else told from its shape (the guide's when it cannot be). */
+function mappingOf(payload: JsonRecord, verification: Verification | undefined): ClaimMapping {
+  const verified = verification ? CLAIM_MAPPINGS[verification.mapping.name] : undefined;
+  return verified ?? detectMapping(payload).mapping ?? OKTA_MAPPING;
+}
+
 /** Builds the view model. Throws nothing: an unreadable token becomes a model that says so. */
 export function inspectorModel(input: InspectInput): InspectorModel {
   const parsed = parseJwt(input.token.trim());
   const header = parsed.ok ? parsed.jwt.header : {};
   const payload = parsed.ok ? parsed.jwt.payload : {};
   const kind = parsed.ok && classifyPayload(payload) === 'assertion' ? 'assertion' : 'token';
+  const mapping = mappingOf(payload, input.verification);
   const findings = parsed.ok ? findingsOf(kind, header, payload, input) : [];
-  const rules = RULES.filter((rule) => applies(rule, kind, input.profile, payload));
-  const fill = fillerFor(header, payload, input);
+  const rules = RULES.filter((rule) => applies(rule, kind, input.profile, payload, input.verification?.policy !== undefined));
+  const fill = fillerFor(header, payload, input, mapping);
 
   const rowFor = (rule: Rule): ChecklistRow => {
     if (!parsed.ok) {
@@ -193,15 +220,16 @@ export function inspectorModel(input: InspectInput): InspectorModel {
   return {
     tokenId: input.tokenId,
     kind: kind === 'token' ? 'access token' : 'client assertion',
-    title: `${kind === 'token' ? 'Access token' : 'Client assertion'} for ${humanLabel(humanOf(payload, input.human))}`,
+    title: `${kind === 'token' ? 'Access token' : 'Client assertion'} for ${humanLabel(humanOf(payload, input.human, mapping))}`,
     connection: input.connection,
     redacted: redactToken(input.token),
     decision,
     verdict: verdictOf(kind, decision, verification, parsed.ok),
-    subjects: subjectCards(payload, kind),
+    subjects: subjectCards(payload, kind, mapping),
+    ...(kind === 'token' && parsed.ok ? { delegation: delegationView(payload, mapping, input) } : {}),
     times: timeMarks(payload),
     checklist,
-    roundTrip: roundTripOf(payload, input.expectations.expectedActor),
+    roundTrip: roundTripOf(payload, input.expectations.expectedActor, mapping),
     header: claimRows(header, 'header'),
     payload: claimRows(payload, kind),
     audit: verification ? JSON.stringify(verification.audit, null, 2) : undefined,
@@ -242,17 +270,19 @@ function findingsOf(kind: 'token' | 'assertion', header: JsonRecord, payload: Js
 }
 
 /** A rule applies to this kind of JWT and profile; the delegation rules only when it has one or the profile wants one. */
-function applies(rule: Rule, kind: 'token' | 'assertion', profile: ProfileName, payload: JsonRecord): boolean {
+function applies(rule: Rule, kind: 'token' | 'assertion', profile: ProfileName, payload: JsonRecord, policyUsed: boolean): boolean {
   if (rule.profiles && !rule.profiles.includes(profile)) return false;
   const wanted = kind === 'token' ? rule.targets.includes('token') : rule.targets.includes('assertion') || rule.targets.includes('assertion-header');
   if (!wanted) return false;
+  // The policy's rules show only where a policy decided.
+  if (POLICY_RULES.has(rule.code) && !policyUsed) return false;
   const delegation = /^AGBAC04\d$/.test(rule.code);
   if (delegation && profile !== 'agbac-1.0' && payload.delegation === undefined && payload.agbac_ver === undefined && payload.delegation_expiry === undefined) return false;
   return true;
 }
 
-function fillerFor(header: JsonRecord, payload: JsonRecord, input: InspectInput): (text: string) => string {
-  const { agent, human } = subjectsOf(payload);
+function fillerFor(header: JsonRecord, payload: JsonRecord, input: InspectInput, mapping: ClaimMapping): (text: string) => string {
+  const { agent, human } = subjectsOf(payload, mapping);
   const scopes = Array.isArray(payload.scp) ? payload.scp.filter((scope) => typeof scope === 'string').join(' ') : typeof payload.scope === 'string' ? payload.scope : '';
   const values: Record<string, string> = {
     alg: text(header.alg),
@@ -264,6 +294,7 @@ function fillerFor(header: JsonRecord, payload: JsonRecord, input: InspectInput)
     human: human ?? '?',
     scopes: scopes || '(none)',
     approval: input.expectations.humanApproval ?? 'approved',
+    mapping: input.verification?.mapping.name ?? 'okta',
   };
   return (text) => text.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
 }
@@ -274,12 +305,16 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value) ?? '?';
 }
 
-function humanOf(payload: JsonRecord, given: Human | undefined): Human | undefined {
+function humanOf(payload: JsonRecord, given: Human | undefined, mapping: ClaimMapping): Human | undefined {
   const act = payload.act;
-  if (isRecord(act) && typeof act.sub === 'string') {
+  if (mapping.orientation === 'agbac' && isRecord(act) && typeof act.sub === 'string') {
     return { id: act.sub, ...(typeof act.email === 'string' ? { email: act.email } : {}), ...(typeof act.name === 'string' ? { name: act.name } : {}) };
   }
-  return given;
+  if (given) return given;
+  const { human } = subjectsOf(payload, mapping);
+  // Okta's on-behalf-of token also has the person's login in sub.
+  const login = mapping.orientation === 'on-behalf-of' && typeof payload.sub === 'string' && payload.sub.includes('@') ? payload.sub : undefined;
+  return human ? { id: human, ...(login ? { email: login } : {}) } : undefined;
 }
 
 function verdictOf(kind: 'token' | 'assertion', decision: Decision | undefined, verification: Verification | undefined, readable: boolean): string {
@@ -291,20 +326,47 @@ function verdictOf(kind: 'token' | 'assertion', decision: Decision | undefined, 
   return `Denied: ${verification.audit.reasons.join(', ') || 'a required check failed'}.`;
 }
 
-function subjectCards(payload: JsonRecord, kind: 'token' | 'assertion'): SubjectCard[] {
-  const { agent, human } = subjectsOf(payload);
+function subjectCards(payload: JsonRecord, kind: 'token' | 'assertion', mapping: ClaimMapping): SubjectCard[] {
+  const tokenMapping = kind === 'token' ? mapping : OKTA_MAPPING;
+  const { agent, human } = subjectsOf(payload, tokenMapping);
   const act = isRecord(payload.act) ? payload.act : undefined;
   const fact = (label: string, value: unknown) => (value === undefined ? [] : [{ label, value: typeof value === 'string' ? value : JSON.stringify(value) }]);
   const scopes = Array.isArray(payload.scp) ? payload.scp.join(' ') : payload.scope;
+  const humanFacts = tokenMapping.orientation === 'agbac'
+    ? (act ? [...fact('email', act.email), ...fact('name', act.name)] : [])
+    : [...(tokenMapping.orientation === 'on-behalf-of' ? fact('login (sub)', payload.sub) : []), ...fact('signed in (auth_time)', isNumericDate(payload.auth_time) ? isoTime(payload.auth_time) : undefined)];
   return [
     {
       role: 'agent',
-      claim: 'sub',
+      claim: agentPath(tokenMapping).join('.'),
       id: agent,
       facts: kind === 'token' ? [...fact('client id (cid)', payload.cid), ...fact('scopes', scopes)] : [...fact('issuer (iss)', payload.iss), ...fact('audience (aud)', payload.aud)],
     },
-    { role: 'human', claim: 'act.sub', id: human, facts: act ? [...fact('email', act.email), ...fact('name', act.name)] : [] },
+    { role: 'human', claim: humanPath(tokenMapping).join('.'), id: human, facts: humanFacts },
   ];
+}
+
+/**
+ * The delegation an access token carries: who delegated to whom (the human, then each agent that
+ * acted, the first one first), of what kind, on what evidence, and since when.
+ */
+function delegationView(payload: JsonRecord, mapping: ClaimMapping, input: InspectInput): DelegationView {
+  const delegation = input.verification?.delegation ?? delegationOf(payload, mapping);
+  const { human } = subjectsOf(payload, mapping);
+  const agents = [...delegation.chain].reverse();
+  const evidence = delegation.evidence === 'sign-in'
+    ? "the human's own sign-in: their access token was exchanged by the agent (token exchange)"
+    : "the agent's word: it named the human itself (the guide's act claim or a token inline hook)";
+  return {
+    type: delegation.type,
+    evidence,
+    shape: delegation.shape,
+    ...(delegation.grantedAt !== undefined ? { grantedAt: isoTime(delegation.grantedAt) } : {}),
+    chain: [
+      { role: 'human', id: human ?? '(none)', note: delegation.evidence === 'sign-in' ? 'signed in and consented' : 'named by the agent' },
+      ...agents.map((id, index) => ({ role: 'agent' as const, id, note: index === agents.length - 1 ? 'acts now' : 'acted before' })),
+    ],
+  };
 }
 
 function timeMarks(payload: JsonRecord): TimeMark[] {
@@ -314,7 +376,10 @@ function timeMarks(payload: JsonRecord): TimeMark[] {
   });
 }
 
-function roundTripOf(payload: JsonRecord, expected: JsonRecord | undefined): RoundTrip {
+function roundTripOf(payload: JsonRecord, expected: JsonRecord | undefined, mapping: ClaimMapping): RoundTrip {
+  if (mapping.orientation !== 'agbac') {
+    return { status: 'unknown', text: "No act round trip here: the human comes from their own sign-in (token exchange), not from an act the agent asserted." };
+  }
   const act = payload.act;
   const tokenAct = act === undefined ? undefined : JSON.stringify(act);
   if (!expected) return { status: 'unknown', text: 'The assertion that obtained this token is not known here, so the round trip cannot be checked.', ...(tokenAct ? { tokenAct } : {}) };

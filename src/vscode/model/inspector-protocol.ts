@@ -51,6 +51,20 @@ export interface SubjectCard {
   readonly facts: readonly { readonly label: string; readonly value: string }[];
 }
 
+/** The delegation an access token carries, as the inspector shows it. */
+export interface DelegationView {
+  /** AGBAC 1.0's method: explicit, implicit, system, or unknown. */
+  readonly type: string;
+  /** What vouches for the human, in words. */
+  readonly evidence: string;
+  /** The token's shape (the mapping it was read with). */
+  readonly shape: string;
+  /** When the delegation was granted (ISO 8601), when the token says. */
+  readonly grantedAt?: string;
+  /** Who delegated to whom: the human, then each agent that acted (the first one first). */
+  readonly chain: readonly { readonly role: 'human' | 'agent'; readonly id: string; readonly note: string }[];
+}
+
 export interface RoundTrip {
   readonly status: 'pass' | 'fail' | 'unknown';
   readonly text: string;
@@ -71,6 +85,8 @@ export interface InspectorModel {
   /** Why there is no decision yet, or a summary of the decision. */
   readonly verdict: string;
   readonly subjects: readonly SubjectCard[];
+  /** An access token's delegation: its chain, type and evidence. */
+  readonly delegation?: DelegationView;
   readonly times: readonly TimeMark[];
   readonly checklist: readonly ChecklistGroup[];
   readonly roundTrip: RoundTrip;
@@ -163,6 +179,11 @@ function isSubjectCard(value: unknown): value is SubjectCard {
     isArrayOf(value.facts, (fact): fact is { label: string; value: string } => isObject(fact) && isString(fact.label) && isString(fact.value));
 }
 
+function isDelegationView(value: unknown): value is DelegationView {
+  return isObject(value) && isString(value.type) && isString(value.evidence) && isString(value.shape) && (value.grantedAt === undefined || isString(value.grantedAt)) &&
+    isArrayOf(value.chain, (link): link is DelegationView['chain'][number] => isObject(link) && (link.role === 'human' || link.role === 'agent') && isString(link.id) && isString(link.note));
+}
+
 function isTimeMark(value: unknown): value is TimeMark {
   return isObject(value) && ['iat', 'nbf', 'exp'].includes(value.claim as string) && typeof value.at === 'number' && isString(value.iso);
 }
@@ -180,6 +201,7 @@ export function isInspectorModel(value: unknown): value is InspectorModel {
     (value.decision === undefined || (DECISIONS as readonly unknown[]).includes(value.decision)) &&
     isString(value.verdict) &&
     isArrayOf(value.subjects, isSubjectCard) &&
+    (value.delegation === undefined || isDelegationView(value.delegation)) &&
     isArrayOf(value.times, isTimeMark) &&
     isArrayOf(value.checklist, isChecklistGroup) &&
     isObject(roundTrip) && ['pass', 'fail', 'unknown'].includes(roundTrip.status as string) && isString(roundTrip.text) &&

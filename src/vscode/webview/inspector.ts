@@ -101,6 +101,20 @@ function subjectCard(card: SubjectCard): HTMLElement {
     h('dl', {}, ...card.facts.flatMap((fact) => [h('dt', {}, fact.label), h('dd', {}, fact.value)])));
 }
 
+/** Who delegated to whom: the human, then each agent, with the kind of delegation and its evidence. */
+function delegation(model: InspectorModel): HTMLElement | null {
+  const view = model.delegation;
+  if (!view) return null;
+  return h('section', { class: 'delegation', id: 'delegation', 'data-type': view.type, 'data-shape': view.shape },
+    h('h3', {}, 'Delegation'),
+    h('ol', { class: 'chain' }, ...view.chain.map((link) => h('li', { class: `link link-${link.role}`, 'data-role': link.role },
+      h('span', { class: 'role' }, link.role === 'human' ? 'Human' : 'Agent'), ' ',
+      h('code', {}, link.id), ' ',
+      h('span', { class: 'note' }, `(${link.note})`)))),
+    h('p', { class: 'delegation-type' }, `Type: ${view.type}, on ${view.evidence}.`),
+    h('p', { class: 'meta' }, `Read as the ${view.shape} shape${view.grantedAt ? `; granted ${view.grantedAt}` : ''}.`));
+}
+
 function timeline(model: InspectorModel): HTMLElement {
   const section = h('section', { class: 'timeline', id: 'timeline' }, h('h3', {}, 'Time line'));
   const times = model.times;
@@ -202,6 +216,7 @@ function render(model: InspectorModel | null, live: boolean): void {
   const sections: (HTMLElement | null)[] = [
     summary(model, live),
     h('section', { class: 'subjects', id: 'subjects' }, ...model.subjects.map(subjectCard)),
+    delegation(model),
     timeline(model),
     checklist(model),
     roundTrip(model),

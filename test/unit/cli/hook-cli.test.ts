@@ -275,7 +275,7 @@ describe('agbac provision --act-via hook, then agbac doctor', () => {
       hook = await startHook(['--port', String(port), '--secret-env', 'HOOK_SECRET', '--org-url', sandbox.orgUrl, '--api-token-env', 'OKTA_API_TOKEN', '--client-secret-env', 'AGENT_SECRET'], { ...env, HOOK_SECRET: secret });
       const doctor = await agbac(['doctor', ...org, '--auth-server', sandbox.authServerId, '--client-id', sandbox.clientId, '--client-secret-env', 'AGENT_SECRET', '--audience', DEFAULT_IDS.audience, '--act-sub', DEFAULT_IDS.alice, '--group', DEFAULT_IDS.financeGroup], { env });
       assert.equal(doctor.status, 0, doctor.stdout);
-      assert.match(doctor.stdout, /✓ How act reaches the token: both: the guide's claim expression and the token inline hook AGBAC act hook \(http:\/\/127\.0\.0\.1:\d+\/\), which runs last; hooks fail open/);
+      assert.match(doctor.stdout, /✓ How the human reaches the token: both: the guide's claim expression and the token inline hook AGBAC act hook \(http:\/\/127\.0\.0\.1:\d+\/\), which runs last; hooks fail open/);
       assert.ok(doctor.stdout.includes(`✓ The hook answers Okta's request: a patch adding act for ${DEFAULT_IDS.alice}`), doctor.stdout);
       assert.ok(doctor.stdout.includes(`✓ act comes back in the token through the hook: act.sub ${DEFAULT_IDS.alice}`), doctor.stdout);
     } finally {

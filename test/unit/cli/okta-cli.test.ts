@@ -83,7 +83,7 @@ for (const scheme of ['http', 'https'] as const) {
       const good = await agbac(args, { env: env });
       assert.equal(good.status, 0, good.stdout + good.stderr);
       assert.match(good.stdout, /21 passed, 0 failed, 0 skipped/);
-      assert.match(good.stdout, /✓ How act reaches the token: the guide's claim expression/);
+      assert.match(good.stdout, /✓ How the human reaches the token: the guide's claim expression.*; and token exchange \(rule Allow Token Exchange\): it carries the human's own sign-in/);
       const json = JSON.parse((await agbac([...args, '--format', 'json'], { env: env })).stdout) as { failed: number; checks: unknown[] };
       assert.equal(json.failed, 0);
       const bad = await agbac([...args.slice(0, -1), 'Auditors'], { env: env });

@@ -26,7 +26,19 @@ describe('readConnection', () => {
     const plain = readConnection({ ...base, actDelivery: 'inline-hook', hookUrl: 'http://hook.example.com/' });
     assert.ok('errors' in plain && plain.errors.some((error) => /must use https/.test(error)));
     const other = readConnection({ ...base, actDelivery: 'carrier-pigeon' });
-    assert.ok('errors' in other && other.errors.some((error) => /"actDelivery" must be assertion or inline-hook/.test(error)));
+    assert.ok('errors' in other && other.errors.some((error) => /"actDelivery" must be assertion, inline-hook or token-exchange/.test(error)));
+  });
+
+  it('takes token exchange with the app people sign in with, and a registered loopback redirect URI with its port', () => {
+    const read = readConnection({ ...base, actDelivery: 'token-exchange', signInClientId: '0oa7SignInAgbacDev01', signInRedirectUri: 'http://127.0.0.1:8765/callback' });
+    assert.ok('connection' in read, JSON.stringify(read));
+    assert.deepEqual([read.connection.actDelivery, read.connection.signInClientId, read.connection.signInRedirectUri], ['token-exchange', '0oa7SignInAgbacDev01', 'http://127.0.0.1:8765/callback']);
+    const missing = readConnection({ ...base, actDelivery: 'token-exchange' });
+    assert.ok('errors' in missing && missing.errors.some((error) => /"signInClientId" is required/.test(error)));
+    for (const uri of ['https://127.0.0.1:8765/callback', 'http://example.com:8765/callback', 'http://127.0.0.1/callback']) {
+      const bad = readConnection({ ...base, actDelivery: 'token-exchange', signInClientId: '0oaX', signInRedirectUri: uri });
+      assert.ok('errors' in bad && bad.errors.some((error) => /"signInRedirectUri" must be http on the loopback interface with a port/.test(error)), uri);
+    }
   });
 
   it('refuses secrets and names every problem', () => {

@@ -13,6 +13,7 @@ import {
   type Finding,
   type JsonRecord,
   lintDocument,
+  readDelegationPolicy,
   RULES,
   type TokenExpectations,
   unreadableFile,
@@ -123,7 +124,26 @@ const cases: [string, Check, Check][] = [
   ['AGBAC122', verified(() => signed(goodToken(), { alg: 'RS256', kid: 'k1', crit: ['b64'], b64: true })), verified(() => signed(goodToken()))],
   ['AGBAC123', token(goodToken({ act: { sub: USER_ID, act: { sub: '00u9z8y7x6w5v4u3t2s' } } })), token(goodToken())],
   ['AGBAC124', verified(() => signed(goodToken()), { keys: () => Promise.reject(new Error('connection refused')) }), verified(() => signed(goodToken()))],
+  ['AGBAC140', verified(() => signed(goodToken()), withPolicy({ agents: ['0oaSOMEOTHERAGENT123'] })), verified(() => signed(goodToken()), withPolicy({}))],
+  ['AGBAC141', verified(() => signed(goodToken()), withPolicy({ humans: { ids: ['00u9z8y7x6w5v4u3t2s'] } })), verified(() => signed(goodToken()), withPolicy({}))],
+  ['AGBAC142', verified(() => signed(goodToken()), withPolicy({}, { explicitScopes: ['finance.read'] })), verified(() => signed(onBehalfOf()), { ...withPolicy({}, { explicitScopes: ['finance.read'] }), detectMapping: true })],
+  ['AGBAC143', verified(() => signed(goodToken({ scp: ['finance.write'] })), { ...withPolicy({ scopes: ['finance.read'] }), requiredScopes: ['finance.write'] }), verified(() => signed(goodToken()), { ...withPolicy({ scopes: ['finance.read'] }), requiredScopes: ['finance.read'] })],
+  ['AGBAC144', verified(() => signed(goodToken()), withPolicy({}, { maxDelegationAgeSeconds: 60 })), verified(() => signed(goodToken()), withPolicy({}, { maxDelegationAgeSeconds: 3600 }))],
+  ['AGBAC145', verified(() => signed(without(goodToken(), 'delegation')), withPolicy({}, { maxDelegationAgeSeconds: 3600 })), verified(() => signed(goodToken()), withPolicy({}, { maxDelegationAgeSeconds: 3600 }))],
+  ['AGBAC146', verified(() => signed(goodToken({ sub: 'someone', act: { sub: USER_ID } })), { detectMapping: true }), verified(() => signed(goodToken()), { detectMapping: true })],
 ];
+
+/** A delegation policy letting the fixture's agent act for its human, with changes to that delegation and to the policy. */
+function withPolicy(rule: JsonRecord, extra: JsonRecord = {}): Partial<VerifyOptions> {
+  const read = readDelegationPolicy({ version: 1, delegations: [{ agents: [CLIENT_ID], humans: { ids: [USER_ID] }, ...rule }], ...extra });
+  assert.ok(read.policy, JSON.stringify(read.problems));
+  return { policy: { policy: read.policy } };
+}
+
+/** Okta's on-behalf-of token: the fixture's human signed in and the agent exchanged their token. */
+function onBehalfOf(): JsonRecord {
+  return { ...without(goodToken(), 'act', 'delegation', 'agbac_ver'), uid: USER_ID, sub: 'alice@corp.example.com', auth_time: NOW - 120 };
+}
 
 function delegation(): JsonRecord {
   return { granted_at: '2026-01-02T09:55:00Z', method: 'explicit', intent_summary: 'Read the Q4 finance report' };

@@ -51,7 +51,7 @@ describe('verifyAccessToken', () => {
       checks: { signature: 'passed', issuer: 'passed', audience: 'passed', lifetime: 'passed', agent: 'passed', scopes: 'passed', human: 'passed', delegation: 'passed' },
       token_id: goodToken().jti,
       agbac_ver: '1.0',
-      delegation: { method: 'explicit', granted_at: '2026-01-02T09:55:00Z' },
+      delegation: { type: 'explicit', evidence: 'agent', shape: 'okta', chain: [CLIENT_ID], method: 'explicit', granted_at: '2026-01-02T09:55:00Z', age_seconds: 300 },
     });
   });
 

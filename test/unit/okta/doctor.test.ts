@@ -74,8 +74,19 @@ describe('doctor', () => {
 
   it('act-claim: the claim deleted, and the probe explains the missing act', async () => {
     const { checks } = await doctor((org) => org.api('DELETE', `${AS}/claims/${DEFAULT_IDS.actClaimId}`));
-    assertFails(checks, 'act-claim', ['act-path', 'probe-act']);
+    // The org still names the human through token exchange, so the path check passes and says so.
+    assertFails(checks, 'act-claim', ['probe-act']);
+    assert.match(checks.find((check) => check.id === 'act-path')?.detail ?? '', /^token exchange \(rule Allow Token Exchange\): it carries the human's own sign-in.*; no act claim or token inline hook/);
     assert.match(checks.find((check) => check.id === 'probe-act')?.why ?? '', /clientAssertion\.claims\.act is not in Okta's documented expression language/);
+  });
+
+  it('act-path: neither the claim, nor a hook, nor token exchange', async () => {
+    const { checks } = await doctor(async (org) => {
+      await org.api('DELETE', `${AS}/claims/${DEFAULT_IDS.actClaimId}`);
+      await org.api('DELETE', `${AS}/policies/${DEFAULT_IDS.policyId}/rules/${DEFAULT_IDS.exchangeRuleId}`);
+    });
+    assertFails(checks, 'act-claim', ['act-path', 'probe-act']);
+    assert.equal(checks.find((check) => check.id === 'act-path')?.title, 'How act reaches the token');
   });
 
   const claimChanges: [string, Record<string, unknown>, string[]][] = [

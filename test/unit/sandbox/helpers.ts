@@ -123,3 +123,36 @@ export async function collect<T>(collection: AsyncIterable<T | null>): Promise<T
   for await (const item of collection) if (item !== null) items.push(item);
   return items;
 }
+
+/** The RFC 8693 grant type and access token type, spelled out as a client sends them. */
+export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+export const ACCESS_TOKEN = 'urn:ietf:params:oauth:token-type:access_token';
+
+/** A person's sign-in with the password grant at the sign-in app (a public client: its id only). */
+export function passwordSignIn(
+  sandbox: Sandbox,
+  options: { username?: string; password?: string; scope?: string; agent?: string; clientId?: string } = {},
+): Promise<TokenAnswer> {
+  return postForm(sandbox.tokenEndpoint, {
+    grant_type: 'password',
+    client_id: options.clientId ?? sandbox.signInClientId ?? '',
+    username: options.username ?? DEFAULT_IDS.aliceLogin,
+    password: options.password ?? sandbox.userPassword,
+    scope: options.scope ?? 'openid profile finance.read',
+    ...(options.agent !== undefined ? { agent: options.agent } : {}),
+  });
+}
+
+/** A token exchange by the sandbox's agent (client_secret_jwt assertion, no act in it). */
+export async function exchange(sandbox: Sandbox, subjectToken: string, extra: Record<string, string> = {}, overrides: JsonRecord = {}): Promise<TokenAnswer> {
+  return postForm(sandbox.tokenEndpoint, {
+    grant_type: TOKEN_EXCHANGE,
+    subject_token: subjectToken,
+    subject_token_type: ACCESS_TOKEN,
+    scope: 'finance.read',
+    audience: DEFAULT_IDS.audience,
+    client_assertion_type: ASSERTION_TYPE,
+    client_assertion: await signedAssertion(sandbox, { act: undefined, ...overrides }),
+    ...extra,
+  });
+}

@@ -22,12 +22,19 @@ function seedProblems(document: unknown): readonly string[] {
 }
 
 describe('seeds', () => {
-  it('accepts the default seed: the guide org plus Bob', () => {
+  it('accepts the default seed: the guide org plus Bob, the sign-in app and token exchange', () => {
     const plan = parseSeed(defaultSeed());
     assert.deepEqual(plan.servers.map((server) => [server.id, server.fields.name, server.fields.audiences]), [
       ['aus123abc456', 'AGBAC-AS', ['https://api.example.com/finance']],
     ]);
-    assert.deepEqual(plan.apps.map((app) => [app.id, app.fields.authMethod, app.fields.grantTypes]), [['0oa123abc456xyz', 'client_secret_jwt', ['client_credentials']]]);
+    assert.deepEqual(plan.apps.map((app) => [app.id, app.fields.authMethod, app.fields.grantTypes]), [
+      [DEFAULT_IDS.clientId, 'client_secret_jwt', ['client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange']],
+      [DEFAULT_IDS.signInClientId, 'none', ['authorization_code', 'password']],
+    ]);
+    assert.deepEqual(plan.servers[0]?.policies.map((policy) => [policy.fields.name, policy.fields.clients, policy.rules.map((rule) => rule.fields.grantTypes)]), [
+      ['AGBAC-Policy', [DEFAULT_IDS.clientId], [['client_credentials'], ['urn:ietf:params:oauth:grant-type:token-exchange']]],
+      ['AGBAC Sign-In Policy', [DEFAULT_IDS.signInClientId], [['authorization_code', 'password']]],
+    ]);
     assert.deepEqual(plan.users.map((user) => [user.id, user.fields.profile.login, user.fields.status]), [
       [DEFAULT_IDS.alice, 'alice@corp.example.com', 'ACTIVE'],
       [DEFAULT_IDS.bob, 'bob@corp.example.com', 'ACTIVE'],

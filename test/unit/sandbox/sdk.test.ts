@@ -114,10 +114,14 @@ describe('the Okta SDK against the sandbox', () => {
 
     it('lists and creates policies and rules', async () => {
       const policies = await collect(await client.authorizationServerApi.listAuthorizationServerPolicies({ authServerId: AS }));
-      assert.deepEqual(policies.map((policy) => [policy.name, policy.conditions?.clients?.include]), [['AGBAC-Policy', [DEFAULT_IDS.clientId]]]);
+      assert.deepEqual(policies.map((policy) => [policy.name, policy.conditions?.clients?.include]), [
+        ['AGBAC-Policy', [DEFAULT_IDS.clientId]],
+        ['AGBAC Sign-In Policy', [DEFAULT_IDS.signInClientId]],
+      ]);
       const rules = await collect(await client.authorizationServerApi.listAuthorizationServerPolicyRules({ authServerId: AS, policyId: policies[0]?.id ?? '' }));
       assert.deepEqual(rules.map((rule) => [rule.name, rule.conditions?.grantTypes?.include, rule.actions?.token?.accessTokenLifetimeMinutes]), [
         ['Allow Client Credentials with Act', ['client_credentials'], 60],
+        ['Allow Token Exchange', ['urn:ietf:params:oauth:grant-type:token-exchange'], 60],
       ]);
 
       const policy = await client.authorizationServerApi.createAuthorizationServerPolicy({
@@ -166,11 +170,11 @@ describe('the Okta SDK against the sandbox', () => {
       const fetched = (await client.applicationApi.getApplication({ appId: app.id ?? '' })) as OpenIdConnectApplication;
       assert.equal(fetched.label, 'Key Agent');
       const apps = await collect(await client.applicationApi.listApplications({ limit: 1 }));
-      assert.deepEqual(apps.map((item) => item.label), ['Finance Agent', 'Key Agent']);
+      assert.deepEqual(apps.map((item) => item.label), ['Finance Agent', 'AGBAC Sign-In', 'Key Agent']);
       const filtered = await collect(await client.applicationApi.listApplications({ q: 'key' }));
       assert.deepEqual(filtered.map((item) => item.id), [app.id]);
       const active = await collect(await client.applicationApi.listApplications({ filter: 'status eq "ACTIVE"' }));
-      assert.equal(active.length, 2);
+      assert.equal(active.length, 3);
     });
 
     it('registers RS256 and ES256 keys through replaceApplication for private_key_jwt', async () => {

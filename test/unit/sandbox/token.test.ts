@@ -27,7 +27,7 @@ const OKTA = {
   replay: 'The client_assertion token has already been used.',
   clientAuth: 'Client authentication failed. Either the client or the client credentials are invalid.',
   scopes: 'One or more scopes are not configured for the authorization server resource.',
-  grant: 'The client is not authorized to use the provided grant type. Configured grant types: [client_credentials].',
+  grant: 'The client is not authorized to use the provided grant type. Configured grant types: [client_credentials, urn:ietf:params:oauth:grant-type:token-exchange].',
   policy: 'Policy evaluation failed for this request, please check the policy configurations.',
   dpop: 'The DPoP proof JWT header is missing.',
 };
@@ -294,13 +294,13 @@ describe('sandbox token endpoint', () => {
   describe('other refusals', () => {
     it('unsupported_grant_type for a grant type Okta does not know', async () => {
       const answer = await requestWithAssertion(sandbox, await signedAssertion(sandbox), { grant_type: 'urn:example:magic' });
-      assertError(answer, 400, 'unsupported_grant_type', 'The authorization grant type is not supported by the authorization server. Configured grant types: [client_credentials].');
+      assertError(answer, 400, 'unsupported_grant_type', 'The authorization grant type is not supported by the authorization server. Configured grant types: [client_credentials, urn:ietf:params:oauth:grant-type:token-exchange].');
     });
 
     it('invalid_request without a grant type', async () => {
       const { grant_type: _grant, ...form } = { grant_type: '', scope: 'finance.read', client_assertion_type: ASSERTION_TYPE, client_assertion: await signedAssertion(sandbox) };
       const answer = await postForm(sandbox.tokenEndpoint, form);
-      assertError(answer, 400, 'invalid_request', "The token request must specify a 'grant_type'. Valid values: [client_credentials]");
+      assertError(answer, 400, 'invalid_request', "The token request must specify a 'grant_type'. Valid values: [client_credentials, urn:ietf:params:oauth:grant-type:token-exchange]");
     });
 
     it('invalid_scope without a scope when the server has no default scope', async () => {

@@ -51,8 +51,8 @@ describe('the inspector model', () => {
     assert.equal(shown.decision, 'ALLOW');
     assert.deepEqual(rows(shown).filter((row) => row.status !== 'pass').map((row) => row.code), []);
     assert.deepEqual(shown.checklist.map((group) => group.title), ['The token is genuine', 'It is for this API', 'It is current', 'The agent is authorized', 'The human is authorized']);
-    // Every token rule of the okta-guide profile but the delegation ones (the token has none).
-    const expected = RULES.filter((rule) => rule.targets.includes('token') && (!rule.profiles || rule.profiles.includes('okta-guide')) && !/^AGBAC04\d$/.test(rule.code));
+    // Every token rule of the okta-guide profile but the delegation ones (the token has none) and the delegation policy's (none decided).
+    const expected = RULES.filter((rule) => rule.targets.includes('token') && (!rule.profiles || rule.profiles.includes('okta-guide')) && !/^AGBAC04\d$|^AGBAC14[0-5]$/.test(rule.code));
     assert.deepEqual(rows(shown).map((row) => row.code).sort(), expected.map((rule) => rule.code).sort());
     assert.equal(statusOf(shown, 'AGBAC100')?.text, "The signature verifies with the issuer's key");
     assert.equal(statusOf(shown, 'AGBAC115')?.text, `The human ${USER_ID} is approved (member of FinanceUsers)`);

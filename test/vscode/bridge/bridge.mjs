@@ -35,6 +35,8 @@
 // the test polls (test/integration/page.ts). Actions: `query` (the text and chosen attributes of
 // the elements a selector matches, in the page or in one extension's webview), `click`, `press`,
 // `fill`, `drag-edge` (move an element's right edge: the side bar's width), and `screenshot` (of the page or one element, after the given selectors are visible).
+// `open` loads a URL in another tab of the same browser (`page`: its name; a sign-in page, say);
+// the other actions then act on that tab when given its name, and `close` closes it.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -275,6 +277,8 @@ class Run {
     this.browser = undefined;
     /** @type {import('playwright-core').Page | undefined} */
     this.page = undefined;
+    /** Other tabs a test opened (`open`), by name. @type {Map<string, import('playwright-core').Page>} */
+    this.pages = new Map();
     /** @type {TempDirs | undefined} */
     this.dirs = undefined;
     this.finishing = false;
@@ -521,7 +525,7 @@ function webviewFrames(page, extensionId) {
  */
 async function answerPageRequest(run, json) {
   const dir = process.env.AGBAC_VSCODE_PAGE_DIR ?? run.dirs?.page;
-  /** @type {{ id?: unknown, action?: unknown, selector?: unknown, webview?: unknown, attributes?: unknown, key?: unknown, text?: unknown, path?: unknown, waitFor?: unknown, element?: unknown, dx?: unknown, position?: unknown, textFile?: unknown, timeoutMs?: unknown }} */
+  /** @type {{ id?: unknown, action?: unknown, page?: unknown, url?: unknown, selector?: unknown, webview?: unknown, attributes?: unknown, key?: unknown, text?: unknown, path?: unknown, waitFor?: unknown, element?: unknown, dx?: unknown, position?: unknown, textFile?: unknown, timeoutMs?: unknown }} */
   let request;
   try {
     request = JSON.parse(json);
@@ -534,13 +538,41 @@ async function answerPageRequest(run, json) {
   /** @type {unknown} */
   let answer;
   try {
-    answer = { ok: true, result: await pageAction(run.page, request) };
+    answer = { ok: true, result: await namedPageAction(run, request) };
   } catch (error) {
     answer = { ok: false, error: error instanceof Error ? error.message.split('\n')[0] : String(error) };
   }
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${id}.tmp`), JSON.stringify(answer));
   renameSync(join(dir, `${id}.tmp`), join(dir, `${id}.json`));
+}
+
+/**
+ * A page request on the workbench, or on another tab the test opened by name (`page`).
+ * @param {Run} run
+ * @param {{ action?: unknown, page?: unknown, url?: unknown, selector?: unknown, webview?: unknown, attributes?: unknown, key?: unknown, text?: unknown, path?: unknown, waitFor?: unknown, element?: unknown, dx?: unknown, position?: unknown, textFile?: unknown, timeoutMs?: unknown }} request
+ */
+async function namedPageAction(run, request) {
+  const name = typeof request.page === 'string' ? request.page : undefined;
+  if (request.action === 'open') {
+    if (!name || typeof request.url !== 'string' || !/^https?:\/\//.test(request.url)) throw new Error('open needs a page name and an http(s) url');
+    if (!run.browser) throw new Error('no browser');
+    await run.pages.get(name)?.close();
+    const tab = await run.browser.newPage();
+    run.pages.set(name, tab);
+    await tab.goto(request.url, { timeout: 15_000 });
+    return tab.url();
+  }
+  if (request.action === 'close') {
+    if (name) await run.pages.get(name)?.close();
+    if (name) run.pages.delete(name);
+    return null;
+  }
+  const target = name ? run.pages.get(name) : run.page;
+  if (!target) throw new Error(name ? `no page named ${name} is open` : 'no page');
+  const result = await pageAction(target, request);
+  // A named tab answers with where it is now (a form that redirected, say) besides the result.
+  return name && request.action !== 'query' ? { result, url: target.url() } : result;
 }
 
 /**

@@ -36,7 +36,7 @@ describe('the installed .vsix', () => {
     for (const absent of ['src', 'test', 'node_modules', 'bench', 'tsconfig.json', join('dist', 'cli.js'), join('dist', 'extension.js.map')]) {
       assert.equal(existsSync(join(extension.extensionPath, absent)), false, `${absent} is in the package`);
     }
-    for (const present of [join('dist', 'extension.js'), join('dist', 'core.js'), join('dist', 'oauth.js'), join('dist', 'okta.js'), join('dist', 'sandbox.js'), join('dist', 'okta-sdk.js'), join('dist', 'x509.js'), join('dist', 'webview', 'inspector.js'), join('media', 'agbac.svg')]) {
+    for (const present of [join('dist', 'extension.js'), join('dist', 'core.js'), join('dist', 'oauth.js'), join('dist', 'okta.js'), join('dist', 'sandbox.js'), join('dist', 'policy-text.js'), join('dist', 'okta-sdk.js'), join('dist', 'x509.js'), join('dist', 'webview', 'inspector.js'), join('media', 'agbac.svg')]) {
       assert.equal(existsSync(join(extension.extensionPath, present)), true, `${present} is missing`);
     }
   });
