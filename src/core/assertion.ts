@@ -72,12 +72,7 @@ export function buildAssertion(input: AssertionInput): JsonRecord {
     const { id, email, name } = input.human;
     payload.act = { sub: id, ...(email ? { email } : {}), ...(name ? { name } : {}) };
   }
-  if (input.delegation) {
-    const { method, intentSummary, grantedAt, expiresAt } = input.delegation;
-    payload.delegation = { granted_at: isoTime(grantedAt ?? now), method, intent_summary: intentSummary };
-    if (expiresAt !== undefined) payload.delegation_expiry = Math.floor(expiresAt);
-    payload.agbac_ver = '1.0';
-  }
+  if (input.delegation) Object.assign(payload, delegationClaims(input.delegation, now));
   return payload;
 }
 
@@ -135,11 +130,16 @@ export function buildActAssertion(input: ActAssertionInput): JsonRecord {
     jti: input.jti,
     act: { sub: input.human.id },
   };
-  if (input.delegation) {
-    const { method, intentSummary, grantedAt, expiresAt } = input.delegation;
-    payload.delegation = { granted_at: isoTime(grantedAt ?? now), method, intent_summary: intentSummary };
-    if (expiresAt !== undefined) payload.delegation_expiry = Math.floor(expiresAt);
-    payload.agbac_ver = '1.0';
-  }
+  if (input.delegation) Object.assign(payload, delegationClaims(input.delegation, now));
   return payload;
+}
+
+/** AGBAC 1.0's claims for a delegation: `delegation`, `agbac_ver`, and `delegation_expiry` when it has one. */
+function delegationClaims(delegation: Delegation, now: number): JsonRecord {
+  const { method, intentSummary, grantedAt, expiresAt } = delegation;
+  return {
+    delegation: { granted_at: isoTime(grantedAt ?? now), method, intent_summary: intentSummary },
+    ...(expiresAt !== undefined ? { delegation_expiry: Math.floor(expiresAt) } : {}),
+    agbac_ver: '1.0',
+  };
 }

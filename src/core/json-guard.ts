@@ -5,7 +5,8 @@
  * `JSON.stringify`, a tree walk) overflows the stack. One pass of jsonc-parser's scanner, which
  * keeps no stack of its own, finds both before anything recursive runs.
  */
-import { createScanner, type SyntaxKind } from 'jsonc-parser';
+import { createScanner } from 'jsonc-parser';
+import { TOKEN } from './json-tokens';
 
 /**
  * The deepest nesting any JSON the toolkit reads may have. Tokens and payloads are two or three
@@ -18,14 +19,6 @@ export type JsonShapeProblem =
   | { readonly kind: 'too-deep'; readonly offset: number; readonly limit: number }
   | { readonly kind: 'duplicate-member'; readonly name: string; readonly offset: number };
 
-// jsonc-parser's SyntaxKind is a const enum; isolated modules cannot inline it, so its values are named here.
-const OPEN_BRACE = 1 as SyntaxKind;
-const CLOSE_BRACE = 2 as SyntaxKind;
-const OPEN_BRACKET = 3 as SyntaxKind;
-const CLOSE_BRACKET = 4 as SyntaxKind;
-const COMMA = 5 as SyntaxKind;
-const STRING = 10 as SyntaxKind;
-const EOF = 17 as SyntaxKind;
 
 /** An array frame: it has no member names. */
 const ARRAY = null;
@@ -41,18 +34,18 @@ export function jsonShapeProblem(text: string, options: { maxDepth?: number; dup
   // One entry per open object (its names so far, when duplicates are checked) or array.
   const frames: (Set<string> | undefined | typeof ARRAY)[] = [];
   let expectName = false;
-  for (let token = scanner.scan(); token !== EOF; token = scanner.scan()) {
-    if (token === OPEN_BRACE || token === OPEN_BRACKET) {
+  for (let token = scanner.scan(); token !== TOKEN.eof; token = scanner.scan()) {
+    if (token === TOKEN.openBrace || token === TOKEN.openBracket) {
       if (frames.length >= limit) return { kind: 'too-deep', offset: scanner.getTokenOffset(), limit };
-      const isObject = token === OPEN_BRACE;
+      const isObject = token === TOKEN.openBrace;
       frames.push(isObject ? (options.duplicates ? new Set() : undefined) : ARRAY);
       expectName = isObject;
-    } else if (token === CLOSE_BRACE || token === CLOSE_BRACKET) {
+    } else if (token === TOKEN.closeBrace || token === TOKEN.closeBracket) {
       frames.pop();
       expectName = false;
-    } else if (token === COMMA) {
+    } else if (token === TOKEN.comma) {
       expectName = frames.length > 0 && frames[frames.length - 1] !== ARRAY;
-    } else if (token === STRING && expectName) {
+    } else if (token === TOKEN.string && expectName) {
       expectName = false;
       const names = frames[frames.length - 1];
       if (!names) continue;

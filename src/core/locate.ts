@@ -4,7 +4,8 @@
  * for, and of their ancestors, in a trie. The text has been parsed already, so the pass only
  * follows structure; a text the parser refused is never located.
  */
-import { createScanner, type SyntaxKind } from 'jsonc-parser';
+import { createScanner } from 'jsonc-parser';
+import { TOKEN } from './json-tokens';
 import type { JsonPath } from './rules/finding';
 import type { TextRange } from './text';
 
@@ -17,14 +18,6 @@ export interface PathNode {
   key?: TextRange;
 }
 
-// jsonc-parser's SyntaxKind is a const enum; isolated modules cannot inline it, so its values are named here.
-const OPEN_BRACE = 1 as SyntaxKind;
-const CLOSE_BRACE = 2 as SyntaxKind;
-const OPEN_BRACKET = 3 as SyntaxKind;
-const CLOSE_BRACKET = 4 as SyntaxKind;
-const COMMA = 5 as SyntaxKind;
-const COLON = 6 as SyntaxKind;
-const EOF = 17 as SyntaxKind;
 
 const newNode = (): PathNode => ({ children: new Map() });
 
@@ -84,25 +77,25 @@ export class JsonLocator {
     let top: Frame | undefined;
     /** The wanted node of the value that starts now. */
     const valueNode = (): PathNode | undefined => (top ? (top.isArray ? top.node?.children.get(top.index) : top.member) : this.root);
-    for (let token = scanner.scan(); token !== EOF; token = scanner.scan()) {
+    for (let token = scanner.scan(); token !== TOKEN.eof; token = scanner.scan()) {
       switch (token) {
-        case OPEN_BRACE:
-        case OPEN_BRACKET:
-          top = { node: valueNode(), isArray: token === OPEN_BRACKET, start: scanner.getTokenOffset(), index: 0, member: undefined, inName: token === OPEN_BRACE };
+        case TOKEN.openBrace:
+        case TOKEN.openBracket:
+          top = { node: valueNode(), isArray: token === TOKEN.openBracket, start: scanner.getTokenOffset(), index: 0, member: undefined, inName: token === TOKEN.openBrace };
           stack.push(top);
           break;
-        case CLOSE_BRACE:
-        case CLOSE_BRACKET: {
+        case TOKEN.closeBrace:
+        case TOKEN.closeBracket: {
           const closed = stack.pop();
           if (closed?.node) closed.node.value = { offset: closed.start, length: scanner.getTokenOffset() + 1 - closed.start };
           top = stack[stack.length - 1];
           break;
         }
-        case COMMA:
+        case TOKEN.comma:
           if (top?.isArray) top.index++;
           else if (top) top.inName = true;
           break;
-        case COLON:
+        case TOKEN.colon:
           if (top) top.inName = false;
           break;
         default:
