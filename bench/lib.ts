@@ -2,7 +2,32 @@
  * What every benchmark shares: timing by medians, rates, the results table and bench/RESULTS.md.
  * Benchmarks print figures next to a named baseline measured in the same run; they never fail.
  */
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+/** The project's root. */
+export const ROOT = join(import.meta.dirname, '..');
+
+let productionBuilt = false;
+
+/** Builds what users run (`node esbuild.mjs --production`: minified bundles into dist/), once per run. */
+export function buildProduction(): void {
+  if (productionBuilt) return;
+  const built = spawnSync(process.execPath, [join(ROOT, 'esbuild.mjs'), '--production'], { cwd: ROOT, encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`the production build failed: ${built.stderr}`);
+  productionBuilt = true;
+}
+
+/**
+ * The core as it ships (dist/core.js of the production build), so a figure is the code the
+ * extension and the CLI run, not a per-module transpilation of the sources.
+ */
+export function shippedCore(): typeof import('../src/core') {
+  buildProduction();
+  return createRequire(import.meta.url)(join(ROOT, 'dist', 'core.js')) as typeof import('../src/core');
+}
 
 /** `--quick`: a few samples of each benchmark, so the normal test run keeps them working. */
 export const QUICK = process.argv.includes('--quick') || process.env.AGBAC_BENCH_QUICK === '1';
@@ -66,6 +91,39 @@ export async function ratePerSecond(fn: () => Promise<unknown>, inFlight: number
     }),
   );
   return (done / (performance.now() - start)) * 1000;
+}
+
+/**
+ * Two async functions timed in alternation (a batch of one, then a batch of the other, for about
+ * `budgetMs`), one call at a time: the machine's drift during the run falls on both alike. The
+ * medians, in milliseconds, of `a` and of `b`.
+ */
+export async function pairedMedianMsAsync(a: () => Promise<unknown>, b: () => Promise<unknown>, budgetMs = QUICK ? 120 : 3000, batch = 20): Promise<[number, number]> {
+  for (let i = 0; i < (QUICK ? 1 : 5) * batch; i++) {
+    await a();
+    await b();
+  }
+  const samples: [number[], number[]] = [[], []];
+  const deadline = performance.now() + budgetMs;
+  while (performance.now() < deadline || samples[0].length < (QUICK ? 3 : 20)) {
+    for (const [index, fn] of [a, b].entries()) {
+      const start = performance.now();
+      for (let i = 0; i < batch; i++) await fn();
+      samples[index]?.push((performance.now() - start) / batch);
+    }
+  }
+  return [median(samples[0]), median(samples[1])];
+}
+
+/** The rates of `a` and of `b` with `inFlight` calls each, in alternating windows of `windowMs` for about `durationMs` each. */
+export async function pairedRates(a: () => Promise<unknown>, b: () => Promise<unknown>, inFlight: number, durationMs = QUICK ? 100 : 3000, windowMs = QUICK ? 50 : 300): Promise<[number, number]> {
+  const totals = [0, 0];
+  for (let spent = 0; spent < durationMs; spent += windowMs) {
+    totals[0] = (totals[0] ?? 0) + (await ratePerSecond(a, inFlight, windowMs));
+    totals[1] = (totals[1] ?? 0) + (await ratePerSecond(b, inFlight, windowMs));
+  }
+  const windows = Math.ceil(durationMs / windowMs);
+  return [(totals[0] ?? 0) / windows, (totals[1] ?? 0) / windows];
 }
 
 export function median(values: readonly number[]): number {

@@ -7,9 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { median, QUICK, type Row } from './lib';
-
-const ROOT = join(import.meta.dirname, '..');
+import { buildProduction, median, QUICK, ROOT, type Row } from './lib';
 
 /** Built-in modules the extension host has loaded before any extension activates. */
 const HOST_MODULES = ['fs', 'path', 'os', 'util', 'events', 'stream', 'url', 'crypto', 'http', 'https', 'net', 'tls', 'zlib', 'child_process', 'buffer', 'string_decoder', 'timers', 'dns', 'worker_threads'];
@@ -53,8 +51,7 @@ function wallMs(args: readonly string[]): number {
 
 export async function startupBench(): Promise<Row[]> {
   // The bundles as shipped: the project's own production build (minified, the CLI split by command).
-  const built = spawnSync(process.execPath, [join(ROOT, 'esbuild.mjs'), '--production'], { cwd: ROOT, encoding: 'utf8' });
-  if (built.status !== 0) throw new Error(`the production build failed: ${built.stderr}`);
+  buildProduction();
   const out = mkdtempSync(join(tmpdir(), 'agbac-bench-'));
   const probe = join(out, 'activate-probe.cjs');
   writeFileSync(probe, ACTIVATE_PROBE);

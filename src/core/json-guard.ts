@@ -59,19 +59,6 @@ export function jsonShapeProblem(text: string, options: { maxDepth?: number; dup
   return undefined;
 }
 
-/** The nesting depth of a parsed JSON value, counted without recursion; stops at `limit` + 1. */
-export function jsonDepthExceeds(value: unknown, limit = MAX_JSON_DEPTH): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  for (let entry = stack.pop(); entry; entry = stack.pop()) {
-    const [item, depth] = entry;
-    if (typeof item !== 'object' || item === null) continue;
-    if (depth >= limit) return true;
-    const children = Array.isArray(item) ? item : Object.values(item);
-    for (const child of children) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
-  }
-  return false;
-}
-
 /**
  * The same verdict as {@link jsonShapeProblem} with duplicates checked, for a text that
  * `JSON.parse` already read into `value`, usually without scanning it: every member of the text
@@ -80,17 +67,32 @@ export function jsonDepthExceeds(value: unknown, limit = MAX_JSON_DEPTH): boolea
  * name, or a string that happens to hold \`":\`) takes the full scan.
  */
 export function parsedShapeProblem(text: string, value: unknown, maxDepth = MAX_JSON_DEPTH): JsonShapeProblem | undefined {
-  let members = 0;
-  const stack: [unknown, number][] = [[value, 0]];
-  for (let entry = stack.pop(); entry; entry = stack.pop()) {
-    const [item, depth] = entry;
-    if (typeof item !== 'object' || item === null) continue;
-    if (depth >= maxDepth) return jsonShapeProblem(text, { maxDepth, duplicates: true });
-    const children = Array.isArray(item) ? item : Object.values(item);
-    if (!Array.isArray(item)) members += children.length;
-    for (const child of children) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  const members = memberCount(value, 0, maxDepth);
+  return members >= 0 && memberEnds(text) === members ? undefined : jsonShapeProblem(text, { maxDepth, duplicates: true });
+}
+
+/**
+ * The members of every object in a parsed value, or -1 when it nests `maxDepth` deep. The
+ * recursion is bounded by `maxDepth`, so it cannot overflow the stack.
+ */
+function memberCount(value: unknown, depth: number, maxDepth: number): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  if (depth >= maxDepth) return -1;
+  let count = 0;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const inner = memberCount(item, depth + 1, maxDepth);
+      if (inner < 0) return -1;
+      count += inner;
+    }
+    return count;
   }
-  return memberEnds(text) === members ? undefined : jsonShapeProblem(text, { maxDepth, duplicates: true });
+  for (const key in value) {
+    const inner = memberCount((value as Record<string, unknown>)[key], depth + 1, maxDepth);
+    if (inner < 0) return -1;
+    count += inner + 1;
+  }
+  return count;
 }
 
 /** How many times a quote, maybe white space, and a colon follow each other (the end of a member name). */

@@ -104,7 +104,7 @@ export function decodeJwtHeader(input: unknown): Omit<DecodedJwt, 'payload'> {
 export function decodeJwtPayload(jwt: Omit<DecodedJwt, 'payload'>, bytes?: Uint8Array): DecodedJwt {
   const segment = jwt.segments.payload;
   const payload = bytes ? jsonObjectOf(bytes, segment, 'payload') : decodeJsonSegment(segment, 'payload');
-  return { ...jwt, payload };
+  return { header: jwt.header, payload, segments: jwt.segments, token: jwt.token };
 }
 
 /** True when the text has the shape of a compact JWS whose header starts `{"` (base64url `eyJ`). */
@@ -147,10 +147,13 @@ function decodeJsonSegment(segment: JwtSegment, name: 'header' | 'payload'): Jso
   return jsonObjectOf(bytes, segment, name);
 }
 
+/** Strict UTF-8: a byte sequence that is no UTF-8 throws instead of becoming U+FFFD. Stateless between calls. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 function jsonObjectOf(bytes: Uint8Array, segment: JwtSegment, name: 'header' | 'payload'): JsonObject {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = UTF8.decode(bytes);
   } catch (cause) {
     throw new JwtDecodeError('utf8', `${name}: the decoded bytes are not UTF-8 text`, {
       segment: name,

@@ -26,9 +26,16 @@ export function cachedResolver(
 ): Promise<JWTVerifyGetKey> {
   if (typeof keys === 'function') return Promise.resolve(keys);
   const algs = algorithms.join(',');
-  const seen = typeof keys === 'object' ? byObject.get(keys) : undefined;
-  if (seen && seen.algs === algs && sameParts(seen.parts, partsOf(keys as object))) return seen.resolver;
-  const content = `${algorithms.join(',')}\n${typeof keys === 'string' ? keys.trim() : JSON.stringify(keys)}`;
+  if (typeof keys === 'string') {
+    // The same text as last time (a PEM read once and passed for every token): its hash is kept
+    // by the string itself, so this costs no pass over it.
+    const last = lastText;
+    if (last && last.text === keys && last.algs === algs) return last.resolver;
+  } else {
+    const seen = byObject.get(keys);
+    if (seen && seen.algs === algs && sameParts(seen.parts, partsOf(keys))) return seen.resolver;
+  }
+  const content = `${algs}\n${typeof keys === 'string' ? keys.trim() : JSON.stringify(keys)}`;
   let resolver = resolvers.get(content);
   if (resolver) {
     resolvers.delete(content);
@@ -39,13 +46,22 @@ export function cachedResolver(
   }
   resolvers.set(content, resolver);
   if (resolvers.size > MAX_KEY_SETS) resolvers.delete(resolvers.keys().next().value as string);
-  if (typeof keys === 'object') {
-    const entry = { algs, parts: partsOf(keys), resolver };
-    byObject.set(keys, entry);
-    resolver.catch(() => byObject.delete(keys));
+  const made = resolver;
+  if (typeof keys === 'string') {
+    const entry = { text: keys, algs, resolver: made };
+    lastText = entry;
+    made.catch(() => {
+      if (lastText === entry) lastText = undefined;
+    });
+  } else {
+    byObject.set(keys, { algs, parts: partsOf(keys), resolver: made });
+    made.catch(() => byObject.delete(keys));
   }
-  return resolver;
+  return made;
 }
+
+/** The last key text seen and its resolver. */
+let lastText: { readonly text: string; readonly algs: string; readonly resolver: Promise<JWTVerifyGetKey> } | undefined;
 
 /** The last resolver made for a key-set object, and what it was made from. */
 const byObject = new WeakMap<object, { readonly algs: string; readonly parts: readonly unknown[]; readonly resolver: Promise<JWTVerifyGetKey> }>();

@@ -116,8 +116,9 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
   }
   const { header, payload } = jwt;
   const chosen = chooseMapping(payload, options);
-  const expect: VerifyOptions = { ...options, mapping: chosen.mapping };
-  const findings = [...signature.findings, ...checkTokenClaims(payload, expect)];
+  const expect: VerifyOptions = chosen.mapping === (options.mapping ?? OKTA_MAPPING) ? options : { ...options, mapping: chosen.mapping };
+  const claims = checkTokenClaims(payload, expect);
+  const findings = signature.findings.length > 0 ? [...signature.findings, ...claims] : claims;
   const list = new FindingList(profile);
   if (chosen.ambiguous) list.add('AGBAC146', [], { reason: chosen.reason, mapping: chosen.mapping.name });
   const { agent, human } = subjectsOf(payload, chosen.mapping);
@@ -147,7 +148,7 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
       list,
     );
   }
-  findings.push(...list.items);
+  for (const finding of list.items) findings.push(finding);
   return conclude(expect, findings, signature.valid, header, payload, { mapping: { name: chosen.mapping.name, reason: chosen.reason }, delegation, policy });
 }
 
