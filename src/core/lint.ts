@@ -73,7 +73,8 @@ type UnplacedSite = Omit<PayloadSite, 'range'>;
 export function lintDocument(text: string, options: LintOptions): LintResult {
   const lines = new LineIndex(text);
   const place = (range: TextRange): LocatedRange => ({
-    ...range,
+    offset: range.offset,
+    length: range.length,
     start: lines.positionAt(range.offset),
     end: lines.positionAt(range.offset + range.length),
   });
@@ -127,7 +128,9 @@ export function lintDocument(text: string, options: LintOptions): LintResult {
   const sites: PayloadSite[] = [];
   const findings: LocatedFinding[] = [];
   for (const { site: unplacedSite, findings: siteFindings } of checked) {
-    const site = { ...unplacedSite, range: siteRange(unplacedSite, locator) };
+    const range = siteRange(unplacedSite, locator);
+    const site: PayloadSite =
+      unplacedSite.origin === 'object' ? { kind: unplacedSite.kind, path: unplacedSite.path, origin: 'object', range, payload: unplacedSite.payload } : { ...unplacedSite, range };
     sites.push(site);
     const siteNode = site.origin === 'object' ? locator.node(site.path) : undefined;
     for (const finding of siteFindings) {

@@ -72,6 +72,8 @@ export function findJwts(text: string): JwtOccurrence[] {
  */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** Text with nothing to escape, told by a regular expression far cheaper than {@link UNSAFE}. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const SHORT_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /**
@@ -80,6 +82,7 @@ const SHORT_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\
  * that is several lines by design); values placed inside one line never keep them.
  */
 export function escapeControls(text: string, options: { keepNewlines?: boolean } = {}): string {
+  if (PRINTABLE_ASCII.test(text)) return text;
   return text.replace(UNSAFE, (char) => {
     if (char === '\n' && options.keepNewlines) return char;
     return SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;

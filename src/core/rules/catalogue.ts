@@ -1174,5 +1174,22 @@ export function severityOf(rule: Rule, profile: ProfileName): Severity {
  * crafted `act.sub` must not rewrite what a terminal shows.
  */
 export function formatMessage(template: string, params: Readonly<Record<string, string | number>>): string {
-  return template.replace(/\{(\w+)\}/g, (_whole, name: string) => escapeControls(String(params[name] ?? '')));
+  const parts = templateParts(template);
+  let text = parts[0] ?? '';
+  for (let index = 1; index < parts.length; index += 2) {
+    text += escapeControls(String(params[parts[index] ?? ''] ?? '')) + (parts[index + 1] ?? '');
+  }
+  return text;
+}
+
+/** Templates split once into text and placeholder names (text, name, text, …); the catalogue's are a few hundred. */
+const splitTemplates = new Map<string, readonly string[]>();
+
+function templateParts(template: string): readonly string[] {
+  let parts = splitTemplates.get(template);
+  if (!parts) {
+    parts = template.split(/\{(\w+)\}/);
+    if (splitTemplates.size < 1024) splitTemplates.set(template, parts);
+  }
+  return parts;
 }
