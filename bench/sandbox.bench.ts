@@ -8,13 +8,14 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { createLocalJWKSet, type JSONWebKeySet, jwtVerify, SignJWT } from 'jose';
-import { verifyAccessToken } from '../src/core';
-import { httpRequest, requestToken } from '../src/oauth';
+import { createLocalJWKSet, generateKeyPair, type JSONWebKeySet, jwtVerify, SignJWT } from 'jose';
+import { httpRequest } from '../src/oauth';
 import { Org } from '../src/sandbox/org';
-import { median, medianMs, QUICK, type Row } from './lib';
+import { buildProduction, median, medianMs, medianMsAsync, pairedMedianMsAsync, QUICK, ROOT, type Row, shippedCore } from './lib';
 
 interface Server {
   readonly tokenEndpoint: string;
@@ -75,14 +76,28 @@ function client(server: Server, agent: Agent, audience: string) {
   };
 }
 
-/** Tokens per second with `clients` concurrent clients, in windows of `windowMs` over `durationMs`. */
-async function issuance(server: Server, clients: number, durationMs: number, windowMs: number): Promise<number[]> {
+/** The CPU time a process has used, in milliseconds (Linux: /proc; undefined elsewhere). */
+function cpuTimeMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime, in clock ticks of 10 ms (USER_HZ is 100 on Linux).
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * 10 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Tokens per second with `clients` concurrent clients, in windows of `windowMs` over `durationMs`, and the server's CPU time per token. */
+async function issuance(server: Server, clients: number, durationMs: number, windowMs: number): Promise<{ windows: number[]; cpuPerToken?: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   // The sandbox wants the token endpoint as the audience (as Okta does); oidc-provider accepts it too.
   const issue = client(server, agent, server.tokenEndpoint);
   await Promise.all(Array.from({ length: clients }, () => issue()));
   const windows: number[] = [];
   let count = 0;
+  let total = 0;
+  const cpuBefore = cpuTimeMs(server.child.pid);
   const start = performance.now();
   let windowStart = start;
   const timer = setInterval(() => {
@@ -96,27 +111,47 @@ async function issuance(server: Server, clients: number, durationMs: number, win
       while (performance.now() - start < durationMs) {
         await issue();
         count++;
+        total++;
       }
     }),
   );
   clearInterval(timer);
+  const cpuAfter = cpuTimeMs(server.child.pid);
   agent.destroy();
-  return windows.length ? windows : [(count / (performance.now() - start)) * 1000];
+  return {
+    windows: windows.length ? windows : [(count / (performance.now() - start)) * 1000],
+    ...(cpuBefore !== undefined && cpuAfter !== undefined && total > 0 ? { cpuPerToken: (cpuAfter - cpuBefore) / total } : {}),
+  };
+}
+
+/** What one RS256 signature of an access token costs jose on this machine, one at a time: the floor of any issuer's CPU per token. */
+async function signatureCost(): Promise<number> {
+  const { privateKey } = await generateKeyPair('RS256');
+  const payload = { ver: 1, jti: 'AT.bench', iss: 'https://dev-123456.okta.com/oauth2/aus123abc456', aud: 'https://api.example.com/finance', cid: '0oa123abc456xyz', scp: ['finance.read'], sub: '0oa123abc456xyz', act: { sub: '00u8f2k4m6n8p0r2t4v', email: 'alice@corp.example.com', name: 'Alice Smith' } };
+  return medianMsAsync(() => new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).sign(privateKey), undefined, undefined, 10);
 }
 
 export async function sandboxBench(): Promise<Row[]> {
   const rows: Row[] = [];
+  buildProduction();
   const sandbox = await start('sandbox');
   const oidc = await start('oidc-provider');
   try {
     const duration = QUICK ? 300 : 5000;
     for (const clients of [10, 50]) {
-      const ours = median(await issuance(sandbox, clients, duration, duration));
-      const theirs = median(await issuance(oidc, clients, duration, duration));
-      rows.push({ measure: `sandbox issuance, ${clients} clients`, value: ours, unit: 'tokens/s', baseline: { name: 'oidc-provider 9', value: theirs }, kind: 'rate', goal: '≥ 2×', met: ours >= 2 * theirs });
+      const ours = await issuance(sandbox, clients, duration, duration);
+      const theirs = await issuance(oidc, clients, duration, duration);
+      const [oursRate, theirRate] = [median(ours.windows), median(theirs.windows)];
+      rows.push({ measure: `sandbox issuance, ${clients} clients`, value: oursRate, unit: 'tokens/s', baseline: { name: 'oidc-provider 9', value: theirRate }, kind: 'rate', goal: '≥ 2×', met: oursRate >= 2 * theirRate });
+      if (clients === 50 && ours.cpuPerToken !== undefined && theirs.cpuPerToken !== undefined) {
+        // Why the ratio is what it is: both servers sign every token with RSA-2048 (as Okta does).
+        rows.push({ measure: 'server CPU per token, 50 clients', value: ours.cpuPerToken, unit: 'ms', baseline: { name: 'oidc-provider 9', value: theirs.cpuPerToken }, kind: 'time' });
+        const signature = await signatureCost();
+        rows.push({ measure: 'of which the RS256 signature (jose, one at a time)', value: signature, unit: 'ms', baseline: { name: 'sandbox CPU per token', value: ours.cpuPerToken }, kind: 'time' });
+      }
     }
     if (!QUICK) {
-      const windows = await issuance(sandbox, 10, 60_000, 5_000);
+      const { windows } = await issuance(sandbox, 10, 60_000, 5_000);
       const first = windows.slice(0, 2);
       const last = windows.slice(-2);
       const ratio = median(last) / median(first);
@@ -138,24 +173,15 @@ export async function sandboxBench(): Promise<Row[]> {
   return rows;
 }
 
-/** The client's whole round trip, sequentially: ours (requestToken + verifyAccessToken) against bare jose + one POST + jwtVerify. */
+/** The client's whole round trip, one at a time and in alternation: ours (requestToken + verifyAccessToken, as shipped) against bare jose + one POST + jwtVerify. The median. */
 async function roundTrip(server: Server): Promise<Row[]> {
   const jwks = JSON.parse((await httpRequest({ url: server.jwksUri ?? '' })).body) as JSONWebKeySet;
   const keys = createLocalJWKSet(jwks);
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const bare = client(server, agent, server.tokenEndpoint);
-  const samples = async (fn: () => Promise<unknown>) => {
-    const times: number[] = [];
-    for (let i = 0; i < 5; i++) await fn();
-    const runs = QUICK ? 10 : 400;
-    for (let i = 0; i < runs; i++) {
-      const start = performance.now();
-      await fn();
-      times.push(performance.now() - start);
-    }
-    return median(times);
-  };
-  const ours = await samples(async () => {
+  const { verifyAccessToken } = shippedCore();
+  const { requestToken } = createRequire(import.meta.url)(join(ROOT, 'dist', 'oauth.js')) as typeof import('../src/oauth');
+  const ours = async () => {
     const token = await requestToken({
       tokenEndpoint: server.tokenEndpoint,
       clientId: server.clientId,
@@ -165,10 +191,11 @@ async function roundTrip(server: Server): Promise<Row[]> {
     });
     const result = await verifyAccessToken(token.accessToken, { keys: jwks, issuer: server.issuer, audience: 'https://api.example.com/finance', now: Math.floor(Date.now() / 1000), correlationId: 'bench' });
     if (!result.signatureValid) throw new Error('round trip: signature not valid');
-  });
-  const base = await samples(async () => jwtVerify(await bare(), keys, { issuer: server.issuer, audience: 'https://api.example.com/finance' }));
+  };
+  const base = async () => jwtVerify(await bare(), keys, { issuer: server.issuer, audience: 'https://api.example.com/finance' });
+  const [oursMs, baseMs] = await pairedMedianMsAsync(ours, base, undefined, 10);
   agent.destroy();
-  return [{ measure: 'round trip: sign + request + verify, p50', value: ours, unit: 'ms', baseline: { name: 'bare jose + one POST', value: base }, kind: 'time', goal: '≤ 1.1×, < 5 ms', met: ours <= 1.1 * base && ours < 5 }];
+  return [{ measure: 'round trip: sign + request + verify, p50', value: oursMs, unit: 'ms', baseline: { name: 'bare jose + one POST', value: baseMs }, kind: 'time', goal: '≤ 1.1×, < 5 ms', met: oursMs <= 1.1 * baseMs && oursMs < 5 }];
 }
 
 /** The sandbox's single-use jti check with 100,000 assertions remembered. */

@@ -1,5 +1,11 @@
-/** The sandbox in its own process for the load benchmarks: prints what a client needs as one JSON line. */
-import { startSandbox } from '../../src/sandbox';
+/**
+ * The sandbox in its own process for the load benchmarks, as it ships (dist/sandbox.js of the
+ * production build, which the benchmark makes first): prints what a client needs as one JSON line.
+ */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const { startSandbox } = createRequire(import.meta.url)(join(import.meta.dirname, '..', '..', 'dist', 'sandbox.js')) as typeof import('../../src/sandbox');
 
 void startSandbox().then((sandbox) => {
   const { tokenEndpoint, jwksUri, issuer, clientId, clientSecret } = sandbox;
