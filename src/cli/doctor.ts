@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { exportJWK, exportPKCS8, generateKeyPair, type JWK } from 'jose';
 import { writeFile } from 'node:fs/promises';
-import { connectionUrls, escapeControls } from '../core';
+import { connectionUrls, escapeControls, isLoopbackRedirect } from '../core';
 import { NetworkError } from '../oauth';
 import { type Check, findUsers, ManagementError, type OrgApi, provision, runDoctor } from '../okta';
 import { type Command, CommandError, EXIT, formatOption, type Io, json, parse, progressOf, readToken, secretFromEnv, UsageError } from './common';
@@ -121,6 +121,7 @@ export const provisionCommand: Command = {
   usage: `agbac provision --org-url URL --api-token-env VAR [--auth-server ID] --audience AUD
                 [--client-id ID] [--key-out FILE --kid KID | --secret-out FILE] [--scope S]... [--dry-run]
                 [--act-via hook --hook-url URL (--hook-secret-env VAR | --hook-secret-out FILE)]
+                [--act-via token-exchange [--sign-in-client-id ID] [--redirect-uri URI]]
 
 Creates or fixes, in the guide's order: the authorization server (AGBAC-AS, with the API audience),
 the scopes, the act claim, the agent app (a service app with client_credentials and
@@ -140,6 +141,13 @@ ${ORG_HELP}
                            attaches it to the rule that serves the agent; prints its configuration
   --hook-secret-env VAR    the Authorization secret Okta sends the hook (give agbac hook serve the same)
   --hook-secret-out FILE   or: generate one and write it here
+  --act-via token-exchange the human from their own sign-in instead of act: gives the agent app the
+                           Token Exchange grant and a rule that allows it, and creates (or fixes) the
+                           native app people sign in with (authorization code with PKCE), served by
+                           the same policy; no act claim
+  --sign-in-client-id ID   an existing app people sign in with, instead of "AGBAC Sign-In"
+  --redirect-uri URI       the loopback redirect URI to register for it (default
+                           http://127.0.0.1:8765/callback: Okta compares it whole, port included)
   --format text|json
 
 Exit status: 0 done (or planned), 1 failed, 2 usage error.`,
@@ -158,10 +166,15 @@ Exit status: 0 done (or planned), 1 failed, 2 usage error.`,
       'hook-url': { type: 'string' },
       'hook-secret-env': { type: 'string' },
       'hook-secret-out': { type: 'string' },
+      'sign-in-client-id': { type: 'string' },
+      'redirect-uri': { type: 'string' },
     }, false);
     const format = formatOption(values.format, ['text', 'json'] as const);
     const audience = requireOption(values, 'audience');
-    const { actVia, hookUrl } = actViaOption(values, ['assertion', 'hook'] as const);
+    const { actVia, hookUrl } = actViaOption(values, ['assertion', 'hook', 'token-exchange'] as const);
+    if (actVia !== 'token-exchange' && (values['sign-in-client-id'] || values['redirect-uri'])) throw new UsageError('--sign-in-client-id and --redirect-uri go with --act-via token-exchange');
+    const redirectUri = values['redirect-uri'];
+    if (redirectUri !== undefined && !isLoopbackRedirect(redirectUri)) throw new UsageError(`--redirect-uri must be http on the loopback interface with a port, e.g. http://127.0.0.1:8765/callback, got "${redirectUri}"`);
     if (actVia === 'hook' && !hookUrl) throw new UsageError('--act-via hook needs --hook-url (where agbac hook serve is reachable by Okta)');
     if (actVia !== 'hook' && (hookUrl || values['hook-secret-env'] || values['hook-secret-out'])) throw new UsageError('--hook-url, --hook-secret-env and --hook-secret-out go with --act-via hook');
     if (values['hook-secret-env'] && values['hook-secret-out']) throw new UsageError('give --hook-secret-env or --hook-secret-out, not both');
@@ -189,6 +202,9 @@ Exit status: 0 done (or planned), 1 failed, 2 usage error.`,
           authMethod: keyOut ? 'private_key_jwt' : 'client_secret_jwt',
           ...(publicJwk ? { publicJwk } : {}),
           ...(actVia === 'hook' && hookUrl ? { actVia, hook: { url: hookUrl, ...(hookSecret ? { secret: hookSecret } : {}) } } : {}),
+          ...(actVia === 'token-exchange'
+            ? { actVia, signIn: { ...(values['sign-in-client-id'] ? { clientId: values['sign-in-client-id'] } : {}), ...(redirectUri ? { redirectUri } : {}) } }
+            : {}),
         },
         { dryRun, progress: progressOf(io, 'provision') },
       ),
@@ -204,6 +220,7 @@ Exit status: 0 done (or planned), 1 failed, 2 usage error.`,
       io.out(json({
         dryRun, changes: result.changes, notes: result.notes, authServerId: result.authServerId ?? null, clientId: result.clientId ?? null, kid: publicJwk?.kid ?? null,
         ...(actVia === 'hook' ? { hookId: result.hookId ?? null, hookUrl } : {}),
+        ...(actVia === 'token-exchange' ? { signInClientId: result.signInClientId ?? null, redirectUri: result.signInRedirectUri ?? null } : {}),
       }));
       return EXIT.ok;
     }
@@ -216,6 +233,10 @@ Exit status: 0 done (or planned), 1 failed, 2 usage error.`,
       if (result.clientSecret && !wroteSecret) io.out('A client secret was created: copy it from the Okta admin console (the app → Client Credentials), or run again with --secret-out FILE next time.');
       if (wroteSecret) io.out(`Client secret written to ${values['secret-out'] ?? ''}.`);
       if (actVia === 'hook' && hookUrl) io.out(hookConfiguration(values, result.hookId, hookUrl, wroteHookSecret));
+      if (actVia === 'token-exchange') {
+        io.out(`Sign-in app: ${result.signInClientId ?? '?'}\nRedirect URI: ${result.signInRedirectUri ?? '?'}`);
+        io.out('A person signs in with agbac login --client-id <sign-in app> --redirect-uri <redirect URI> (or Request Token in the editor); the agent exchanges their token with agbac token --flow token-exchange --subject-token <token|file|->.');
+      }
     }
     return EXIT.ok;
   },

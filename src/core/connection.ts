@@ -44,6 +44,12 @@ export interface Connection {
 export const ACT_DELIVERIES = ['assertion', 'inline-hook', 'token-exchange'] as const;
 export type ActDelivery = (typeof ACT_DELIVERIES)[number];
 
+/** A redirect URI a native app can listen on itself: http, the loopback interface, a port. */
+export function isLoopbackRedirect(uri: string): boolean {
+  const url = parseUrl(uri);
+  return url !== undefined && url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) && url.port !== '';
+}
+
 export function connectionUrls(connection: Pick<Connection, 'orgUrl' | 'authServerId'>): ServerUrls {
   return oktaServerUrls({ orgUrl: connection.orgUrl, authServerId: connection.authServerId });
 }
@@ -90,8 +96,7 @@ export function readConnection(value: unknown): { connection: Connection } | { e
   if (!signInClientId && actDelivery === 'token-exchange') errors.push('"signInClientId" is required with "actDelivery": "token-exchange" (the app people sign in with)');
   const signInRedirectUri = text('signInRedirectUri', false);
   if (signInRedirectUri) {
-    const url = parseUrl(signInRedirectUri);
-    if (!url || url.protocol !== 'http:' || !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) || !url.port) {
+    if (!isLoopbackRedirect(signInRedirectUri)) {
       errors.push('"signInRedirectUri" must be http on the loopback interface with a port, e.g. http://127.0.0.1:8765/callback');
     }
   }

@@ -14,6 +14,12 @@ export const GUIDE = {
   ruleName: 'Allow Client Credentials with Act',
   tokenLifetimeMinutes: 60,
   appLabel: 'Finance Agent',
+  // Beyond the guide: token exchange, where people sign in to an app of their own.
+  exchangeRuleName: 'Allow Token Exchange',
+  signInAppLabel: 'AGBAC Sign-In',
+  signInRuleName: 'Sign people in',
+  /** The loopback redirect URI registered for the sign-in app when none is given: Okta compares the whole URI, port included. */
+  signInRedirectUri: 'http://127.0.0.1:8765/callback',
 } as const;
 
 export function guideScope(name: string): Scope {
@@ -52,6 +58,12 @@ export function guideRule(): PolicyRule {
     conditions: { grantTypes: { include: ['client_credentials'] }, scopes: { include: ['*'] }, people: { groups: { include: ['EVERYONE'] } } },
     actions: { token: { accessTokenLifetimeMinutes: GUIDE.tokenLifetimeMinutes, refreshTokenLifetimeMinutes: 0, refreshTokenWindowMinutes: 10080 } },
   };
+}
+
+/** A rule like the guide's for another grant type: any scope, everyone, the guide's token lifetime. */
+export function grantRule(name: string, grantType: string, priority: number): PolicyRule {
+  const rule = guideRule();
+  return { ...rule, name, priority, conditions: { ...rule.conditions, grantTypes: { include: [grantType] } } };
 }
 
 /** A claim condition that covers the scopes: empty or "*" means any scope. */

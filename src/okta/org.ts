@@ -95,19 +95,20 @@ export interface App {
   readonly status?: string;
   readonly signOnMode?: string;
   readonly credentials?: {
-    readonly oauthClient?: { readonly client_id?: string; readonly token_endpoint_auth_method?: string; readonly autoKeyRotation?: boolean };
+    readonly oauthClient?: { readonly client_id?: string; readonly token_endpoint_auth_method?: string; readonly autoKeyRotation?: boolean; readonly pkce_required?: boolean };
   };
   readonly settings?: {
     readonly oauthClient?: {
       readonly grant_types?: readonly string[];
       readonly response_types?: readonly string[];
       readonly application_type?: string;
+      readonly redirect_uris?: readonly string[];
       readonly jwks?: { readonly keys?: readonly JWK[] };
     };
   };
 }
 
-/** What creating a service app needs. */
+/** What creating an app needs. */
 export type NewApp = Omit<App, 'id'>;
 
 export interface User {

@@ -1,13 +1,15 @@
 /**
- * Provisioning: make an org match the setup guide. First a plan (each change named before anything
- * is touched), then an apply that makes exactly those changes. Idempotent: on an org that already
- * matches, the plan is empty. Users are looked up, never created.
+ * Provisioning: make an org match the setup guide (or, for the human's own sign-in, the token
+ * exchange path beyond it). First a plan (each change named before anything is touched), then an
+ * apply that makes exactly those changes. Idempotent: on an org that already matches, the plan is
+ * empty. Users are looked up, never created.
  */
 import type { JWK } from 'jose';
 import { type AuthMethod, InputError } from '../core';
+import { TOKEN_EXCHANGE_GRANT_TYPE } from '../oauth';
 import { type ActDelivery, actHook, sameUrl, TOKEN_HOOK_TYPE } from './act-hook';
 import { ManagementError } from './errors';
-import { claimCoversScopes, GUIDE, guideClaim, guidePolicy, guideRule, guideScope, policyCoversClient, ruleCoversScopes } from './guide';
+import { claimCoversScopes, grantRule, GUIDE, guideClaim, guidePolicy, guideRule, guideScope, policyCoversClient, ruleCoversScopes } from './guide';
 import type { App, AuthServer, Claim, NewApp, OrgApi, Policy, PolicyRule } from './org';
 
 export interface ProvisionSpec {
@@ -27,10 +29,24 @@ export interface ProvisionSpec {
    * URL), activated and attached to the rule that serves the agent; the guide's act claim is then
    * not created. Default `assertion`: the guide's claim expression.
    */
-  readonly actVia?: ActDelivery;
+  readonly actVia?: ProvisionPath;
   /** With `actVia: 'hook'`: the hook's URL, and the Authorization secret Okta sends it (needed to register it). */
   readonly hook?: { readonly url: string; readonly secret?: string };
+  /**
+   * With `actVia: 'token-exchange'`: the app people sign in with (by client id, else the one
+   * labelled AGBAC Sign-In, else a new one) and the loopback redirect URI to register for it
+   * (default http://127.0.0.1:8765/callback; Okta compares the whole URI, port included).
+   */
+  readonly signIn?: { readonly clientId?: string; readonly redirectUri?: string };
 }
+
+/**
+ * Where the human comes from: the guide's act claim (`assertion`), a token inline hook (`hook`),
+ * or the person's own sign-in exchanged by the agent (`token-exchange`: the agent app gets the
+ * Token Exchange grant and a rule that allows it, and people get a native app to sign in with,
+ * authorization code with PKCE, served by the same policy; no act claim is needed).
+ */
+export type ProvisionPath = ActDelivery | 'token-exchange';
 
 export interface PlannedChange {
   readonly action: 'create' | 'update' | 'activate';
@@ -55,6 +71,9 @@ export interface ProvisionResult {
   /** With a hook: its id (undefined in a dry run that would register it), and whether this run registers it. */
   readonly hookId?: string;
   readonly hookRegistered?: boolean;
+  /** With token exchange: the sign-in app's client id (undefined in a dry run that would create it) and its redirect URI. */
+  readonly signInClientId?: string;
+  readonly signInRedirectUri?: string;
   readonly applied: boolean;
 }
 
@@ -70,8 +89,10 @@ export async function provision(org: OrgApi, spec: ProvisionSpec, options: { dry
   const progress = options.progress ?? (() => undefined);
   const notes: ProvisionNote[] = [];
   const done: PlannedChange[] = [];
-  const state: { serverId?: string; clientId?: string; clientSecret?: string; hookId?: string } = {};
+  const state: { serverId?: string; clientId?: string; clientSecret?: string; hookId?: string; signInClientId?: string } = {};
   const hookMode = spec.actVia === 'hook';
+  const exchangeMode = spec.actVia === 'token-exchange';
+  const redirectUri = spec.signIn?.redirectUri ?? GUIDE.signInRedirectUri;
   if (hookMode && !spec.hook?.url) throw new InputError('provisioning a token inline hook needs its URL');
   const run = async (step: Step | undefined) => {
     if (!step) return;
@@ -111,8 +132,9 @@ export async function provision(org: OrgApi, spec: ProvisionSpec, options: { dry
   for (const name of spec.scopes.filter((scope) => !scopes.has(scope))) {
     await run({ action: 'create', target: `scope ${name}`, detail: 'on the authorization server', apply: () => org.createScope(serverId(), guideScope(name)).then(() => undefined) });
   }
-  // With a hook, act comes from the hook: the guide's claim is not needed (an existing one is left alone).
-  if (!hookMode) {
+  // With a hook, act comes from the hook, and with token exchange there is no act: the guide's
+  // claim is not needed then (an existing one is left alone).
+  if (!hookMode && !exchangeMode) {
     const claims = state.serverId ? (await org.listClaims(state.serverId)).filter((claim) => claim.name === GUIDE.claimName) : [];
     await run(claimStep(org, claims, spec.scopes, serverId));
   }
@@ -127,7 +149,7 @@ export async function provision(org: OrgApi, spec: ProvisionSpec, options: { dry
     await run({
       action: 'create',
       target: `app ${spec.appLabel ?? GUIDE.appLabel}`,
-      detail: `service app, client_credentials, ${spec.authMethod}${spec.publicJwk ? `, public key ${spec.publicJwk.kid ?? ''}` : ''}`,
+      detail: `service app, client_credentials${exchangeMode ? ', token exchange' : ''}, ${spec.authMethod}${spec.publicJwk ? `, public key ${spec.publicJwk.kid ?? ''}` : ''}`,
       apply: async () => {
         const created = await org.createApplication(newServiceApp(spec));
         state.clientId = created.id;
@@ -138,29 +160,64 @@ export async function provision(org: OrgApi, spec: ProvisionSpec, options: { dry
   }
   const clientId = () => required(state.clientId, 'agent app');
 
+  // Token exchange: the app people sign in with.
+  if (exchangeMode) {
+    progress('reading the sign-in app');
+    const signInApp = await findSignInApp(org, spec);
+    if (signInApp) {
+      state.signInClientId = signInApp.id;
+      await run(signInUpdateStep(org, signInApp, redirectUri, notes));
+    } else {
+      await run({
+        action: 'create',
+        target: `app ${GUIDE.signInAppLabel}`,
+        detail: `native app people sign in with: authorization code with PKCE, redirect URI ${redirectUri}`,
+        apply: async () => {
+          state.signInClientId = (await org.createApplication(newSignInApp(redirectUri))).id;
+        },
+      });
+      notes.push({ target: `app ${GUIDE.signInAppLabel}`, message: 'assign the people who will delegate (or their group) to it: Okta refuses a sign-in to an app the person is not assigned to' });
+    }
+  }
+  const signInClientId = () => required(state.signInClientId, 'sign-in app');
+
   // Step 5: the access policy and its rule.
   progress('reading the access policies');
   const policies = state.serverId ? await org.listPolicies(state.serverId) : [];
   const assigned = state.clientId ? policies.find((policy) => policyCoversClient(policy, state.clientId ?? '') && (policy.status ?? 'ACTIVE') === 'ACTIVE') : undefined;
   const named = policies.find((policy) => policy.name === GUIDE.policyName);
   const policyId: { value?: string } = { value: assigned?.id };
+  // With token exchange, the sign-in app is served by a policy too: one of its own, else the agent's.
+  const signInServed = exchangeMode && state.signInClientId
+    ? policies.find((policy) => policyCoversClient(policy, state.signInClientId ?? '') && (policy.status ?? 'ACTIVE') === 'ACTIVE')
+    : undefined;
+  const addSignIn = exchangeMode && !signInServed;
   if (!assigned && named?.id) {
     const id = named.id;
     policyId.value = id;
     await run({
       action: 'update',
       target: `policy ${named.name}`,
-      detail: 'assign it to the agent app',
-      apply: () => org.replacePolicy(serverId(), id, withClient(named, clientId())).then(() => undefined),
+      detail: addSignIn ? 'assign it to the agent app and the sign-in app' : 'assign it to the agent app',
+      apply: () => org.replacePolicy(serverId(), id, withClients(named, addSignIn ? [clientId(), signInClientId()] : [clientId()])).then(() => undefined),
     });
   } else if (!assigned) {
     await run({
       action: 'create',
       target: `policy ${GUIDE.policyName}`,
-      detail: 'assigned to the agent app',
+      detail: addSignIn ? 'assigned to the agent app and the sign-in app' : 'assigned to the agent app',
       apply: async () => {
-        policyId.value = (await org.createPolicy(serverId(), guidePolicy(clientId()))).id;
+        const policy = guidePolicy(clientId());
+        policyId.value = (await org.createPolicy(serverId(), addSignIn ? withClients(policy, [signInClientId()]) : policy)).id;
       },
+    });
+  } else if (addSignIn && assigned.id) {
+    const id = assigned.id;
+    await run({
+      action: 'update',
+      target: `policy ${assigned.name}`,
+      detail: 'assign it to the sign-in app as well',
+      apply: () => org.replacePolicy(serverId(), id, withClients(assigned, [signInClientId()])).then(() => undefined),
     });
   }
   // The token inline hook: registered (or found by its URL) and ACTIVE before a rule can name it.
@@ -193,6 +250,24 @@ export async function provision(org: OrgApi, spec: ProvisionSpec, options: { dry
   const hookId = () => required(state.hookId, 'inline hook');
 
   const rules = state.serverId && policyId.value ? await org.listRules(state.serverId, policyId.value) : [];
+  if (exchangeMode) {
+    // The agent exchanges in the policy assigned to it; people sign in under the policy that serves the sign-in app.
+    const signInRules = signInServed?.id && state.serverId ? (signInServed.id === policyId.value ? rules : await org.listRules(state.serverId, signInServed.id)) : rules;
+    const signInPolicyId = () => required(signInServed?.id ?? policyId.value, 'policy');
+    await run(grantRuleStep(org, rules, TOKEN_EXCHANGE_GRANT_TYPE, GUIDE.exchangeRuleName, spec.scopes, serverId, () => required(policyId.value, 'policy')));
+    const sameList = signInRules === rules;
+    await run(grantRuleStep(org, signInRules, 'authorization_code', GUIDE.signInRuleName, spec.scopes, serverId, signInPolicyId, sameList && !rules.some((rule) => usableRule(rule, TOKEN_EXCHANGE_GRANT_TYPE, spec.scopes)) ? 1 : 0));
+    return {
+      changes: done,
+      notes,
+      authServerId: state.serverId,
+      clientId: state.clientId,
+      ...(state.clientSecret ? { clientSecret: state.clientSecret } : {}),
+      ...(state.signInClientId ? { signInClientId: state.signInClientId } : {}),
+      signInRedirectUri: redirectUri,
+      applied: !options.dryRun,
+    };
+  }
   const allowing = rules.find((rule) => (rule.status ?? 'ACTIVE') === 'ACTIVE' && (rule.conditions?.grantTypes?.include ?? []).includes('client_credentials') && ruleCoversScopes(rule, spec.scopes));
   if (!allowing) {
     await run({
@@ -259,6 +334,7 @@ function claimStep(org: OrgApi, claims: Claim[], scopes: readonly string[], serv
 }
 
 function appUpdateStep(org: OrgApi, app: App, spec: ProvisionSpec, notes: ProvisionNote[]): Step | undefined {
+  const wantedGrants = agentGrants(spec);
   const client = app.settings?.oauthClient;
   if (client?.application_type && client.application_type !== 'service') {
     notes.push({ target: `app ${app.label}`, message: `it is a ${client.application_type} app; client_credentials needs an API Services (service) app` });
@@ -267,8 +343,9 @@ function appUpdateStep(org: OrgApi, app: App, spec: ProvisionSpec, notes: Provis
   const method = app.credentials?.oauthClient?.token_endpoint_auth_method;
   const keys = client?.jwks?.keys ?? [];
   const needsKey = spec.authMethod === 'private_key_jwt' && spec.publicJwk && !keys.some((key) => key.kid === spec.publicJwk?.kid);
+  const missingGrants = wantedGrants.filter((grant) => !grants.includes(grant));
   const reasons = [
-    ...(grants.includes('client_credentials') ? [] : ['allow client_credentials']),
+    ...missingGrants.map((grant) => `allow ${grant === TOKEN_EXCHANGE_GRANT_TYPE ? 'token exchange' : grant}`),
     ...(method === spec.authMethod ? [] : [`client authentication ${method ?? 'unknown'} → ${spec.authMethod}`]),
     ...(needsKey ? [`register public key ${spec.publicJwk?.kid ?? ''}`] : []),
   ];
@@ -280,12 +357,17 @@ function appUpdateStep(org: OrgApi, app: App, spec: ProvisionSpec, notes: Provis
       ...app.settings,
       oauthClient: {
         ...client,
-        grant_types: grants.includes('client_credentials') ? grants : [...grants, 'client_credentials'],
+        grant_types: [...grants, ...missingGrants],
         ...(needsKey && spec.publicJwk ? { jwks: { keys: [...keys, spec.publicJwk] } } : {}),
       },
     },
   };
   return { action: 'update', target: `app ${app.label}`, detail: reasons.join('; '), apply: () => org.replaceApplication(app.id, updated).then(() => undefined) };
+}
+
+/** The agent app's grants: client_credentials (a service app always has it), and token exchange for that path. */
+function agentGrants(spec: ProvisionSpec): string[] {
+  return spec.actVia === 'token-exchange' ? ['client_credentials', TOKEN_EXCHANGE_GRANT_TYPE] : ['client_credentials'];
 }
 
 function newServiceApp(spec: ProvisionSpec): NewApp {
@@ -297,7 +379,7 @@ function newServiceApp(spec: ProvisionSpec): NewApp {
     credentials: { oauthClient: { token_endpoint_auth_method: spec.authMethod, autoKeyRotation: true } },
     settings: {
       oauthClient: {
-        grant_types: ['client_credentials'],
+        grant_types: agentGrants(spec),
         response_types: ['token'],
         application_type: 'service',
         ...(spec.authMethod === 'private_key_jwt' && spec.publicJwk ? { jwks: { keys: [spec.publicJwk] } } : {}),
@@ -311,9 +393,85 @@ function withHook(rule: PolicyRule, hookId: string): PolicyRule {
   return { ...rule, actions: { ...rule.actions, token: { ...rule.actions?.token, inlineHook: { id: hookId } } } };
 }
 
-function withClient(policy: Policy, clientId: string): Policy {
+function withClients(policy: Policy, clientIds: readonly string[]): Policy {
   const include = policy.conditions?.clients?.include ?? [];
-  return { ...policy, conditions: { ...policy.conditions, clients: { include: [...include, clientId] } } };
+  return { ...policy, conditions: { ...policy.conditions, clients: { include: [...include, ...clientIds.filter((id) => !include.includes(id))] } } };
+}
+
+/** An ACTIVE rule that allows the grant with the scopes. */
+function usableRule(rule: PolicyRule, grantType: string, scopes: readonly string[]): boolean {
+  return (rule.status ?? 'ACTIVE') === 'ACTIVE' && (rule.conditions?.grantTypes?.include ?? []).includes(grantType) && ruleCoversScopes(rule, scopes);
+}
+
+/** A rule for the grant, unless one of `rules` already allows it; `pending` counts rules this run creates before it (for its priority). */
+function grantRuleStep(
+  org: OrgApi,
+  rules: readonly PolicyRule[],
+  grantType: string,
+  name: string,
+  scopes: readonly string[],
+  serverId: () => string,
+  policyId: () => string,
+  pending = 0,
+): Step | undefined {
+  if (rules.some((rule) => usableRule(rule, grantType, scopes))) return undefined;
+  const priority = rules.length + pending + 1;
+  return {
+    action: 'create',
+    target: `rule ${name}`,
+    detail: `${grantType === TOKEN_EXCHANGE_GRANT_TYPE ? 'token exchange' : grantType}, any scope, everyone, ${GUIDE.tokenLifetimeMinutes} min tokens`,
+    apply: () => org.createRule(serverId(), policyId(), grantRule(name, grantType, priority)).then(() => undefined),
+  };
+}
+
+async function findSignInApp(org: OrgApi, spec: ProvisionSpec): Promise<App | undefined> {
+  if (spec.signIn?.clientId) {
+    const app = await org.getApplication(spec.signIn.clientId);
+    if (app) return app;
+  }
+  return (await org.listApplications(GUIDE.signInAppLabel)).find((app) => app.label === GUIDE.signInAppLabel && app.settings?.oauthClient?.application_type === 'native');
+}
+
+/** A native app for people to sign in with: authorization code with PKCE, no client secret, the loopback redirect URI. */
+function newSignInApp(redirectUri: string): NewApp {
+  return {
+    name: 'oidc_client',
+    label: GUIDE.signInAppLabel,
+    signOnMode: 'OPENID_CONNECT',
+    credentials: { oauthClient: { token_endpoint_auth_method: 'none', pkce_required: true } },
+    settings: { oauthClient: { grant_types: ['authorization_code'], response_types: ['code'], application_type: 'native', redirect_uris: [redirectUri] } },
+  };
+}
+
+function signInUpdateStep(org: OrgApi, app: App, redirectUri: string, notes: ProvisionNote[]): Step | undefined {
+  const client = app.settings?.oauthClient;
+  if (client?.application_type && client.application_type !== 'native') {
+    notes.push({ target: `app ${app.label}`, message: `it is a ${client.application_type} app; people sign in to a native app (no client secret, PKCE) so that the toolkit can redeem the code itself` });
+    return undefined;
+  }
+  const grants = client?.grant_types ?? [];
+  const uris = client?.redirect_uris ?? [];
+  const credentials = app.credentials?.oauthClient;
+  const reasons = [
+    ...(grants.includes('authorization_code') ? [] : ['allow authorization_code']),
+    ...(credentials?.pkce_required === false ? ['require PKCE'] : []),
+    ...(uris.includes(redirectUri) ? [] : [`register redirect URI ${redirectUri}`]),
+  ];
+  if (reasons.length === 0) return undefined;
+  const updated: App = {
+    ...app,
+    credentials: { ...app.credentials, oauthClient: { ...credentials, pkce_required: true } },
+    settings: {
+      ...app.settings,
+      oauthClient: {
+        ...client,
+        grant_types: grants.includes('authorization_code') ? grants : [...grants, 'authorization_code'],
+        response_types: client?.response_types?.includes('code') ? client.response_types : [...(client?.response_types ?? []), 'code'],
+        redirect_uris: uris.includes(redirectUri) ? uris : [...uris, redirectUri],
+      },
+    },
+  };
+  return { action: 'update', target: `app ${app.label}`, detail: reasons.join('; '), apply: () => org.replaceApplication(app.id, updated).then(() => undefined) };
 }
 
 function required(value: string | undefined, what: string): string {

@@ -4,7 +4,7 @@
  * confirmation (the dry run stops at the plan). Both show progress and can be cancelled.
  */
 import * as vscode from 'vscode';
-import { type Connection, isRecord, type SigningCredential } from '../core';
+import { type Connection, InputError, isRecord, type SigningCredential } from '../core';
 import type { Check } from '../okta/checks';
 import type { ProvisionResult, ProvisionSpec } from '../okta/provision';
 import { registerCommand, UserFacingError } from './command';
@@ -144,7 +144,35 @@ async function specFor(services: Services, connection: Connection): Promise<Prov
     authMethod: connection.authMethod,
     clientId: connection.clientId,
     ...(publicJwk ? { publicJwk } : {}),
+    ...pathSpec(connection),
   };
+}
+
+/** The connection's issuance path as provisioning takes it: the hook it runs, or the app people sign in with. */
+function pathSpec(connection: Connection): Pick<ProvisionSpec, 'actVia' | 'hook' | 'signIn'> {
+  if (connection.actDelivery === 'inline-hook') {
+    if (!connection.hookUrl) throw new UserFacingError(`"${connection.name}" takes act from a token inline hook but has no hook URL: set it with Edit Connection`);
+    return { actVia: 'hook', hook: { url: connection.hookUrl } };
+  }
+  if (connection.actDelivery === 'token-exchange') {
+    return {
+      actVia: 'token-exchange',
+      signIn: { ...(connection.signInClientId ? { clientId: connection.signInClientId } : {}), ...(connection.signInRedirectUri ? { redirectUri: connection.signInRedirectUri } : {}) },
+    };
+  }
+  return {};
+}
+
+/**
+ * Registering a token inline hook needs the secret Okta will send it, which the editor does not
+ * keep: the CLI registers it (and writes the secret for \`agbac hook serve\`); afterwards the editor
+ * finds the hook by its URL and attaches it.
+ */
+function hookSecretNeeded(error: unknown): never {
+  if (error instanceof InputError && /Authorization secret/.test(error.message)) {
+    throw new UserFacingError('the token inline hook is not registered with the org yet: register it once with agbac provision --act-via hook --hook-url URL --hook-secret-out FILE (the secret goes to agbac hook serve), then provision here again');
+  }
+  throw error;
 }
 
 async function provisionCommand(services: Services, argument: unknown, dryRun: boolean): Promise<ProvisionOutcome | undefined> {
@@ -153,7 +181,7 @@ async function provisionCommand(services: Services, argument: unknown, dryRun: b
   const org = await orgFor(connection, services.secrets, 'Provisioning');
   const spec = await specFor(services, connection);
   const { provision } = await management();
-  const plan = await cancellable(`AGBAC: planning the changes to ${connection.name}`, () => provision(org, spec, { dryRun: true }));
+  const plan = await cancellable(`AGBAC: planning the changes to ${connection.name}`, () => provision(org, spec, { dryRun: true }).catch(hookSecretNeeded));
   if (!plan) return undefined;
   await openMarkdown(provisionReport(connection, plan.changes, plan.notes, false));
   if (plan.changes.length === 0) {
@@ -180,6 +208,8 @@ async function provisionCommand(services: Services, argument: unknown, dryRun: b
     ...connection,
     ...(result.authServerId ? { authServerId: result.authServerId } : {}),
     ...(result.clientId ? { clientId: result.clientId } : {}),
+    ...(result.signInClientId ? { signInClientId: result.signInClientId } : {}),
+    ...(result.signInRedirectUri ? { signInRedirectUri: result.signInRedirectUri } : {}),
     apiAudience: spec.audience,
   };
   await saveConnection(updated, connectionTarget(connection.name) ?? 'user');

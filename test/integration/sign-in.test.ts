@@ -91,6 +91,14 @@ describe('delegation a person gave: sign-in, token exchange, the chain in the in
     await config().update('connections', connections.map((connection) => (connection.name === SANDBOX ? { ...connection, actDelivery: 'token-exchange' } : connection)), vscode.ConfigurationTarget.Global);
   });
 
+  it('plans provisioning for the token exchange path: no act claim; the sign-in app gets a redirect URI Okta can match whole', async () => {
+    const plan = await vscode.commands.executeCommand<{ changes: { action: string; target: string; detail: string }[]; applied: boolean }>('agbac.provisionDryRun', { connection: SANDBOX });
+    assert.equal(plan?.applied, false);
+    // The sandbox's app registers its loopback URIs without a port (any port matches there, RFC 8252); Okta compares the whole URI.
+    assert.deepEqual(plan.changes.map((change) => `${change.action} ${change.target}: ${change.detail}`), ['update app AGBAC Sign-In: register redirect URI http://127.0.0.1:8765/callback']);
+    await closeAll();
+  });
+
   it("signs Alice in on the sandbox's page and exchanges her token: the inspector shows both subjects and the chain", async () => {
     const requested = vscode.commands.executeCommand<{ kind: string; decision: string; reasons: string[] }>('agbac.requestToken', { connection: SANDBOX, scopes: ['finance.read'] });
     const url = await waitFor(() => api.pendingSignIn(), 'the sign-in to start', 30_000);

@@ -119,6 +119,42 @@ describe('agbac provision', () => {
     assert.equal(doctor.status, 0, doctor.stdout);
   });
 
+  it('provisions the token exchange path: the grant, the sign-in app with its redirect URI, the rules; then nothing', async () => {
+    const fresh = await startSandbox({ seed: emptyOrgSeed() });
+    try {
+      const env = { OKTA_API_TOKEN: fresh.apiToken };
+      const base = ['provision', '--org-url', fresh.orgUrl, '--api-token-env', 'OKTA_API_TOKEN', '--audience', DEFAULT_IDS.audience, '--act-via', 'token-exchange', '--redirect-uri', 'http://127.0.0.1:8765/callback'];
+      const applied = await agbac(base, { env });
+      assert.equal(applied.status, 0, applied.stderr);
+      assert.match(applied.stdout, /^Changed:\n {2}create server AGBAC-AS/);
+      assert.match(applied.stdout, /\n {2}create app AGBAC Sign-In: native app people sign in with: authorization code with PKCE, redirect URI http:\/\/127\.0\.0\.1:8765\/callback\n/);
+      assert.doesNotMatch(applied.stdout, /claim act/, 'no act claim on this path');
+      const signIn = /^Sign-in app: (0oa\w+)$/m.exec(applied.stdout)?.[1];
+      assert.ok(signIn, applied.stdout);
+      assert.match(applied.stdout, /^Redirect URI: http:\/\/127\.0\.0\.1:8765\/callback$/m);
+      const agent = /^Agent client id: (0oa\w+)$/m.exec(applied.stdout)?.[1] ?? '';
+      const again = await agbac([...base, '--client-id', agent, '--sign-in-client-id', signIn, '--format', 'json', '--dry-run'], { env });
+      assert.equal(again.status, 0, again.stderr);
+      const server = /^Authorization server: (aus\w+)$/m.exec(applied.stdout)?.[1];
+      assert.deepEqual(JSON.parse(again.stdout), {
+        dryRun: true, changes: [], notes: [], authServerId: server, clientId: agent, kid: null, signInClientId: signIn, redirectUri: 'http://127.0.0.1:8765/callback',
+      });
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('refuses sign-in options off the token exchange path, and a redirect URI that is no loopback one (exit 2)', async () => {
+    const env = { OKTA_API_TOKEN: sandbox.apiToken };
+    const base = ['provision', '--org-url', sandbox.orgUrl, '--api-token-env', 'OKTA_API_TOKEN', '--audience', DEFAULT_IDS.audience, '--dry-run'];
+    const offPath = await agbac([...base, '--redirect-uri', 'http://127.0.0.1:8765/callback'], { env });
+    assert.equal(offPath.status, 2);
+    assert.match(offPath.stderr, /--sign-in-client-id and --redirect-uri go with --act-via token-exchange/);
+    const remote = await agbac([...base, '--act-via', 'token-exchange', '--redirect-uri', 'https://app.example.com/callback'], { env });
+    assert.equal(remote.status, 2);
+    assert.match(remote.stderr, /--redirect-uri must be http on the loopback interface with a port/);
+  });
+
   it('refuses a missing credential or audience in one line (exit 2)', async () => {
     const missing = await agbac(['provision', '--org-url', sandbox.orgUrl, '--audience', DEFAULT_IDS.audience]);
     assert.equal(missing.status, 2);

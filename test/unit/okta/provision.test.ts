@@ -2,8 +2,11 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { exportJWK, generateKeyPair } from 'jose';
-import type { Connection } from '../../../src/core';
+import { createServer } from 'node:net';
+import { type Connection, oktaServerUrls } from '../../../src/core';
+import { browserSignIn } from '../../../src/oauth';
 import { findUsers, provision, type ProvisionSpec, runDoctor } from '../../../src/okta';
+import { completeSignIn } from '../sign-in-driver';
 import { DEFAULT_IDS, emptyOrgSeed, type TestOrg, testOrg } from './sandbox-helpers';
 
 let current: TestOrg | undefined;
@@ -96,3 +99,88 @@ describe('findUsers', () => {
     assert.deepEqual(await findUsers(org.org, 'not-an-email'), []);
   });
 });
+
+describe('provision --act-via token-exchange', () => {
+  it("takes an empty org to a person's own delegation: she signs in to the new app, the agent exchanges her token, the doctor passes", async () => {
+    const org = (current = await testOrg({ seed: emptyOrgSeed() }));
+    const redirectUri = `http://127.0.0.1:${await freePort()}/callback`;
+    const exchangeSpec: ProvisionSpec = { ...spec, actVia: 'token-exchange', signIn: { redirectUri } };
+    const plan = await provision(org.org, exchangeSpec, { dryRun: true });
+    assert.deepEqual(plan.changes.map((change) => `${change.action} ${change.target}`), [
+      'create server AGBAC-AS', 'create scope finance.read', 'create app Finance Agent', 'create app AGBAC Sign-In', 'create policy AGBAC-Policy', 'create rule Allow Token Exchange', 'create rule Sign people in',
+    ], 'no act claim and no client_credentials rule: the human comes from her own sign-in');
+    assert.match(plan.notes.map((note) => note.message).join('\n'), /assign the people who will delegate/);
+
+    const result = await provision(org.org, exchangeSpec, { dryRun: false });
+    assert.ok(result.signInClientId?.startsWith('0oa'), JSON.stringify(result));
+    assert.equal(result.signInRedirectUri, redirectUri);
+    const signInApp = await org.org.getApplication(result.signInClientId ?? '');
+    assert.equal(signInApp?.settings?.oauthClient?.application_type, 'native');
+    assert.equal(signInApp?.credentials?.oauthClient?.token_endpoint_auth_method, 'none', 'no secret: PKCE');
+    assert.deepEqual(signInApp?.settings?.oauthClient?.redirect_uris, [redirectUri]);
+    const agentApp = await org.org.getApplication(result.clientId ?? '');
+    assert.deepEqual(agentApp?.settings?.oauthClient?.grant_types, ['client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange']);
+
+    // Alice signs in to the provisioned app through its registered loopback redirect, as the editor and `agbac login` do.
+    const urls = oktaServerUrls({ orgUrl: org.sandbox.orgUrl, authServerId: result.authServerId ?? '' });
+    const signedIn = browserSignIn({
+      authorizationEndpoint: `${urls.issuer}/v1/authorize`,
+      tokenEndpoint: urls.tokenEndpoint,
+      clientId: result.signInClientId ?? '',
+      scopes: ['openid', 'finance.read'],
+      redirectUri,
+      open: (url) => void completeSignIn(url, { username: DEFAULT_IDS.aliceLogin, password: org.sandbox.userPassword }),
+    });
+    const tokens = await signedIn;
+    const checks = await runDoctor({
+      org: org.org,
+      connection: connectionFor(org, result.authServerId ?? '', result.clientId ?? '', { actDelivery: 'token-exchange', signInClientId: result.signInClientId ?? '' }),
+      credential: { kind: 'secret', secret: result.clientSecret ?? '' },
+      actVia: 'token-exchange',
+      subjectToken: tokens.accessToken,
+    });
+    assert.deepEqual(checks.filter((check) => check.status === 'fail'), []);
+    assert.equal(checks.find((check) => check.id === 'exchange-probe-subjects')?.status, 'pass');
+
+    const again = await provision(org.org, { ...exchangeSpec, clientId: result.clientId }, { dryRun: true });
+    assert.deepEqual(again.changes, [], 'nothing left to change');
+  });
+
+  it("adds what an existing org lacks: the agent's grant, the redirect URI, the rules, without touching the rest", async () => {
+    const org = (current = await testOrg());
+    const agentPath = `/api/v1/apps/${DEFAULT_IDS.clientId}`;
+    const agent = (await org.api('GET', agentPath)) as { settings: { oauthClient: Record<string, unknown> } };
+    await org.api('PUT', agentPath, { ...agent, settings: { ...agent.settings, oauthClient: { ...agent.settings.oauthClient, grant_types: ['client_credentials'] } } });
+    await org.api('DELETE', `/api/v1/authorizationServers/${DEFAULT_IDS.authServerId}/policies/${DEFAULT_IDS.policyId}/rules/${DEFAULT_IDS.exchangeRuleId}`);
+    const plan = await provision(
+      org.org,
+      { ...spec, authServerId: DEFAULT_IDS.authServerId, clientId: DEFAULT_IDS.clientId, actVia: 'token-exchange', signIn: { clientId: DEFAULT_IDS.signInClientId, redirectUri: 'http://127.0.0.1:8765/callback' } },
+      { dryRun: false },
+    );
+    assert.deepEqual(plan.changes.map((change) => `${change.action} ${change.target}: ${change.detail}`), [
+      'update app Finance Agent: allow token exchange',
+      'update app AGBAC Sign-In: register redirect URI http://127.0.0.1:8765/callback',
+      'create rule Allow Token Exchange: token exchange, any scope, everyone, 60 min tokens',
+    ]);
+    assert.equal(plan.signInClientId, DEFAULT_IDS.signInClientId);
+  });
+
+  it('a sign-in app that is not native is named in a note and left alone', async () => {
+    const org = (current = await testOrg({ seed: emptyOrgSeed() }));
+    const web = await org.org.createApplication({ name: 'oidc_client', label: 'Portal', signOnMode: 'OPENID_CONNECT', credentials: { oauthClient: { token_endpoint_auth_method: 'client_secret_basic' } }, settings: { oauthClient: { grant_types: ['authorization_code'], response_types: ['code'], application_type: 'web', redirect_uris: ['https://portal.example.com/cb'] } } });
+    const plan = await provision(org.org, { ...spec, actVia: 'token-exchange', signIn: { clientId: web.id } }, { dryRun: true });
+    assert.ok(!plan.changes.some((change) => change.target === 'app Portal'), JSON.stringify(plan.changes));
+    assert.match(plan.notes.map((note) => `${note.target}: ${note.message}`).join('\n'), /app Portal: it is a web app; people sign in to a native app/);
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
