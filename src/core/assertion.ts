@@ -76,6 +76,10 @@ export function buildAssertion(input: AssertionInput): JsonRecord {
   return payload;
 }
 
+/** RFC 8693 token exchange: its grant type, and the type of a subject token that is an access token (Okta's on-behalf-of flow takes only that). */
+export const TOKEN_EXCHANGE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+
 /** The query parameter of the token URL that carries the act assertion to a token inline hook. */
 export const ACT_ASSERTION_PARAMETER = 'act_assertion';
 

@@ -5,6 +5,7 @@
  * explained.
  */
 import {
+  ACCESS_TOKEN_TYPE,
   AgbacError,
   type AudienceStyle,
   buildAssertion,
@@ -15,13 +16,12 @@ import {
   requireSecureUrl,
   signAssertion,
   type SigningCredential,
+  TOKEN_EXCHANGE_GRANT_TYPE,
 } from '../core';
 import { DpopProver } from './dpop';
 import { httpRequest, type HttpResponse, jsonBody, NetworkError, ResponseError } from './http';
 
-/** RFC 8693's grant type and the access token type of a subject token. */
-export const TOKEN_EXCHANGE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';
-export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+export { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT_TYPE };
 
 const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 

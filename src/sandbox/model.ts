@@ -3,6 +3,7 @@
  * Times are ISO 8601 strings, as Okta writes them.
  */
 import type { JWK } from 'jose';
+import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT_TYPE } from '../core';
 import type { KeyRing } from './keys';
 
 export type LifecycleStatus = 'ACTIVE' | 'INACTIVE';
@@ -25,8 +26,8 @@ export const KNOWN_GRANT_TYPES = [
 ] as const;
 
 /** RFC 8693 token exchange: the grant type, and the one subject token type the sandbox (and Okta's on-behalf-of flow) accepts. */
-export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
-export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+export { ACCESS_TOKEN_TYPE };
+export const TOKEN_EXCHANGE_GRANT = TOKEN_EXCHANGE_GRANT_TYPE;
 
 /** What the sandbox issues tokens for: the agent's own grant, a person's sign-in (code with PKCE, password), and token exchange. */
 export const SUPPORTED_GRANT_TYPES = ['client_credentials', 'authorization_code', 'password', TOKEN_EXCHANGE_GRANT] as const;
