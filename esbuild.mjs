@@ -6,14 +6,15 @@
 // The extension is one CommonJS file per layer, so that activation compiles and runs only what it
 // uses, and every layer exists once (one AgbacError class, whoever throws it):
 //   dist/extension.js  the editor (src/vscode); loaded at activation
-//   dist/core.js       src/core with jose and jsonc-parser; loaded at activation (diagnostics)
+//   dist/core.js       src/core; loaded at activation (connections, diagnostics)
 //   dist/oauth.js      the OAuth client; loaded by the first token request or verification
 //   dist/okta.js       Okta management (the editor's entries: look-ups, doctor, provisioning,
 //                      advice); loaded on first use
 //   dist/sandbox.js    the embedded sandbox; loaded when it starts
 //   dist/policy-text.js  core/policy-text with yaml: reads delegation policy files; loaded when
 //                      a YAML policy is first opened (the core's other parts need no YAML)
-//   dist/jose.js, dist/jsonc.js   jose and jsonc-parser, shared by the layers (loaded with core)
+//   dist/jose.js, dist/jsonc.js   jose and jsonc-parser, shared by the layers; each loaded the
+//                      first time a layer uses it (a token handled, a payload file linted)
 //   dist/okta-sdk.js   @okta/okta-sdk-nodejs (about 4.5 MB minified), required by okta.js on first use
 //   dist/x509.js       @peculiar/x509 and reflect-metadata, for the sandbox's HTTPS mode only
 // So the .vsix needs no node_modules, and activation reads neither chunk.
@@ -49,12 +50,33 @@ const CHUNKS = {
   'reflect-metadata': './x509.js',
 };
 
-/** Points the chunked libraries at their chunk files (resolved at run time, next to extension.js). */
+/**
+ * Libraries whose chunk loads at its first use rather than when the layer that imports them loads:
+ * activation needs neither jose nor jsonc-parser until a token is handled or a payload file is open.
+ */
+const LAZY_CHUNKS = new Set(['jose', 'jsonc-parser']);
+
+/**
+ * Points the chunked libraries at their chunk files (resolved at run time, next to extension.js).
+ * A lazy one is a small module of getters, one per export src/ imports, that requires the chunk
+ * the first time any of them is read (a layer reads them at call time: `import_jose.compactVerify`).
+ */
 const chunksPlugin = {
   name: 'chunks',
   setup(build) {
     const filter = new RegExp(`^(${Object.keys(CHUNKS).map((name) => name.replace(/[/.@-]/g, '\\$&')).join('|')})$`);
-    build.onResolve({ filter }, (args) => ({ path: CHUNKS[args.path], external: true }));
+    build.onResolve({ filter }, (args) =>
+      LAZY_CHUNKS.has(args.path) && args.namespace !== 'lazy-chunk' ? { path: args.path, namespace: 'lazy-chunk' } : { path: CHUNKS[args.path], external: true },
+    );
+    build.onResolve({ filter: /^chunk-file:/ }, (args) => ({ path: args.path.slice('chunk-file:'.length), external: true }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-chunk' }, (args) => ({
+      loader: 'js',
+      contents: [
+        'let chunk;',
+        `const load = () => (chunk ??= require(${JSON.stringify(`chunk-file:${CHUNKS[args.path]}`)}));`,
+        `module.exports = { ${exportedNames(args.path).map((name) => `get ${name}() { return load().${name}; }`).join(', ')} };`,
+      ].join('\n'),
+    }));
   },
 };
 
@@ -133,11 +155,8 @@ const chunk = (outfile, contents, mainFields = ['main', 'module']) => ({
   mainFields,
 });
 
-/**
- * A chunk's module: the library's exports that src/ imports by name (so the chunk holds only what
- * is used, as if the library were bundled into each layer).
- */
-function reexport(library) {
+/** The names src/ imports from a library (`import { a, b as c } from 'library'`), types left out. */
+function exportedNames(library) {
   const names = new Set();
   const imports = new RegExp(`import\\s*\\{([^}]*)\\}\\s*from\\s*'${library}'`, 'g');
   for (const file of readdirSync('src', { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts'))) {
@@ -148,7 +167,15 @@ function reexport(library) {
       }
     }
   }
-  return `export { ${[...names].sort().join(', ')} } from '${library}';`;
+  return [...names].sort();
+}
+
+/**
+ * A chunk's module: the library's exports that src/ imports by name (so the chunk holds only what
+ * is used, as if the library were bundled into each layer).
+ */
+function reexport(library) {
+  return `export { ${exportedNames(library).join(', ')} } from '${library}';`;
 }
 
 const builds = [
