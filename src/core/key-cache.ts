@@ -25,7 +25,7 @@ export function cachedResolver(
   make: (keys: VerificationKeys, algorithms: readonly string[]) => Promise<JWTVerifyGetKey>,
 ): Promise<JWTVerifyGetKey> {
   if (typeof keys === 'function') return Promise.resolve(keys);
-  const algs = algorithms.join(',');
+  const algs = algorithmsText(algorithms);
   if (typeof keys === 'string') {
     // The same text as last time (a PEM read once and passed for every token): its hash is kept
     // by the string itself, so this costs no pass over it.
@@ -33,7 +33,7 @@ export function cachedResolver(
     if (last && last.text === keys && last.algs === algs) return last.resolver;
   } else {
     const seen = byObject.get(keys);
-    if (seen && seen.algs === algs && sameParts(seen.parts, partsOf(keys))) return seen.resolver;
+    if (seen && seen.algs === algs && unchanged(seen.parts, keys)) return seen.resolver;
   }
   const content = `${algs}\n${typeof keys === 'string' ? keys.trim() : JSON.stringify(keys)}`;
   let resolver = resolvers.get(content);
@@ -66,13 +66,39 @@ let lastText: { readonly text: string; readonly algs: string; readonly resolver:
 /** The last resolver made for a key-set object, and what it was made from. */
 const byObject = new WeakMap<object, { readonly algs: string; readonly parts: readonly unknown[]; readonly resolver: Promise<JWTVerifyGetKey> }>();
 
+/** A JWK's members that say which key it is. */
+const KEY_MEMBERS = ['kty', 'kid', 'alg', 'use', 'n', 'e', 'crv', 'x', 'y', 'd', 'k'] as const;
+
 /** What must stay the same for an object to be the key set it was: its key objects, or a JWK's key members. */
 function partsOf(keys: object): unknown[] {
   const record = keys as Record<string, unknown>;
   if (Array.isArray(record.keys)) return [record.keys, record.keys.length, ...(record.keys as unknown[])];
-  return ['kty', 'kid', 'alg', 'use', 'n', 'e', 'crv', 'x', 'y', 'd', 'k'].map((member) => record[member]);
+  return KEY_MEMBERS.map((member) => record[member]);
 }
 
-function sameParts(a: readonly unknown[], b: readonly unknown[]): boolean {
-  return a.length === b.length && a.every((part, index) => part === b[index]);
+/** True when `keys` still has the parts recorded by {@link partsOf}, compared without building them again. */
+function unchanged(parts: readonly unknown[], keys: object): boolean {
+  const record = keys as Record<string, unknown>;
+  if (Array.isArray(record.keys)) {
+    const list = record.keys as unknown[];
+    if (parts[0] !== list || parts[1] !== list.length || parts.length !== list.length + 2) return false;
+    for (let index = 0; index < list.length; index++) if (parts[index + 2] !== list[index]) return false;
+    return true;
+  }
+  if (parts.length !== KEY_MEMBERS.length) return false;
+  for (let index = 0; index < KEY_MEMBERS.length; index++) if (parts[index] !== record[KEY_MEMBERS[index] as string]) return false;
+  return true;
+}
+
+/** The algorithm list as one string, made once per list object (callers pass the same list each time). */
+const algorithmTexts = new WeakMap<readonly string[], string>();
+
+function algorithmsText(algorithms: readonly string[]): string {
+  let text = algorithmTexts.get(algorithms);
+  if (text === undefined) {
+    text = algorithms.join(',');
+    // A list changed in place would keep a stale text: only frozen lists are remembered.
+    if (Object.isFrozen(algorithms)) algorithmTexts.set(algorithms, text);
+  }
+  return text;
 }

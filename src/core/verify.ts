@@ -69,7 +69,7 @@ export interface Verification {
   readonly audit: AuditEvent;
 }
 
-const DEFAULT_TOKEN_ALGORITHMS: readonly string[] = ['RS256'];
+const DEFAULT_TOKEN_ALGORITHMS: readonly string[] = Object.freeze(['RS256']);
 
 /**
  * Verifies an access token and decides. Never throws for bad token data: a malformed token, an
@@ -223,7 +223,8 @@ async function checkSignature(
   }
   const resolve = await cachedResolver(options.keys, algorithms, keyResolver);
   try {
-    const { payload } = await compactVerify(token, resolve, { algorithms: [...algorithms] });
+    // jose only reads the list.
+    const { payload } = await compactVerify(token, resolve, { algorithms: algorithms as string[] });
     return { valid: true, findings: [], payload };
   } catch (error) {
     if (error instanceof joseErrors.JWKSNoMatchingKey) {
