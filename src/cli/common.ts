@@ -180,12 +180,7 @@ export async function readStream(stream: AsyncIterable<Uint8Array>, maxBytes = M
     if (size > maxBytes) throw new CommandError(`standard input is larger than ${maxBytes / 1024 / 1024} MiB`);
     chunks.push(chunk);
   }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
+  const bytes = Buffer.concat(chunks, size);
   const text = decodeUtf8(bytes);
   if (text === undefined) throw new CommandError(`cannot read standard input: ${utf8Problem(bytes)}`);
   return text;

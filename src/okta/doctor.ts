@@ -9,7 +9,7 @@ import { discover, remoteKeySet, requestToken, TOKEN_EXCHANGE_GRANT_TYPE, TokenE
 import { type ActDelivery, actAssertionParameters, readHookAnswer, sameUrl, TOKEN_HOOK_TYPE, tokenHookSample } from './act-hook';
 import { adviceFor, MISSING_ACT_ADVICE, tokenErrorHint } from './advice';
 import { type Check, type CheckId, failed as fail, passed as pass, skipped as skip } from './checks';
-import { claimCoversScopes, GUIDE, policyCoversClient, ruleCoversScopes } from './guide';
+import { claimCoversScopes, GUIDE, policyCoversClient, ruleAllows } from './guide';
 import type { App, AuthServer, Claim, InlineHook, OrgApi, Policy, PolicyRule } from './org';
 
 export interface DoctorOptions {
@@ -172,10 +172,8 @@ async function servingRule(org: OrgApi, server: AuthServer, policies: readonly P
     if (!policy.id) continue;
     for (const rule of await org.listRules(server.id, policy.id)) {
       seen.push(`${rule.name}${rule.status && rule.status !== 'ACTIVE' ? ` (${rule.status})` : ''}`);
-      const grants = rule.conditions?.grantTypes?.include ?? [];
-      const usable = (rule.status ?? 'ACTIVE') === 'ACTIVE' && ruleCoversScopes(rule, connection.scopes);
-      if (usable && !found && grants.includes('client_credentials')) found = { policy, rule };
-      if (usable && !exchange && grants.includes(TOKEN_EXCHANGE_GRANT_TYPE)) exchange = { policy, rule };
+      if (!found && ruleAllows(rule, 'client_credentials', connection.scopes)) found = { policy, rule };
+      if (!exchange && ruleAllows(rule, TOKEN_EXCHANGE_GRANT_TYPE, connection.scopes)) exchange = { policy, rule };
     }
   }
   return { assigned, found, exchange, seen };

@@ -72,6 +72,11 @@ export function claimCoversScopes(claim: Claim, scopes: readonly string[]): bool
   return listed.length === 0 || listed.includes('*') || scopes.every((scope) => listed.includes(scope));
 }
 
+/** An ACTIVE rule that allows the grant type with the scopes. */
+export function ruleAllows(rule: PolicyRule, grantType: string, scopes: readonly string[]): boolean {
+  return (rule.status ?? 'ACTIVE') === 'ACTIVE' && (rule.conditions?.grantTypes?.include ?? []).includes(grantType) && ruleCoversScopes(rule, scopes);
+}
+
 export function ruleCoversScopes(rule: PolicyRule, scopes: readonly string[]): boolean {
   const listed = rule.conditions?.scopes?.include ?? [];
   return listed.includes('*') || scopes.every((scope) => listed.includes(scope));

@@ -9,7 +9,7 @@ import { type AuthMethod, InputError } from '../core';
 import { TOKEN_EXCHANGE_GRANT_TYPE } from '../oauth';
 import { type ActDelivery, actHook, sameUrl, TOKEN_HOOK_TYPE } from './act-hook';
 import { ManagementError } from './errors';
-import { claimCoversScopes, grantRule, GUIDE, guideClaim, guidePolicy, guideRule, guideScope, policyCoversClient, ruleCoversScopes } from './guide';
+import { claimCoversScopes, grantRule, GUIDE, guideClaim, guidePolicy, guideRule, guideScope, policyCoversClient, ruleAllows } from './guide';
 import type { App, AuthServer, Claim, NewApp, OrgApi, Policy, PolicyRule } from './org';
 
 export interface ProvisionSpec {
@@ -256,35 +256,26 @@ export async function provision(org: OrgApi, spec: ProvisionSpec, options: { dry
     const signInPolicyId = () => required(signInServed?.id ?? policyId.value, 'policy');
     await run(grantRuleStep(org, rules, TOKEN_EXCHANGE_GRANT_TYPE, GUIDE.exchangeRuleName, spec.scopes, serverId, () => required(policyId.value, 'policy')));
     const sameList = signInRules === rules;
-    await run(grantRuleStep(org, signInRules, 'authorization_code', GUIDE.signInRuleName, spec.scopes, serverId, signInPolicyId, sameList && !rules.some((rule) => usableRule(rule, TOKEN_EXCHANGE_GRANT_TYPE, spec.scopes)) ? 1 : 0));
-    return {
-      changes: done,
-      notes,
-      authServerId: state.serverId,
-      clientId: state.clientId,
-      ...(state.clientSecret ? { clientSecret: state.clientSecret } : {}),
-      ...(state.signInClientId ? { signInClientId: state.signInClientId } : {}),
-      signInRedirectUri: redirectUri,
-      applied: !options.dryRun,
-    };
-  }
-  const allowing = rules.find((rule) => (rule.status ?? 'ACTIVE') === 'ACTIVE' && (rule.conditions?.grantTypes?.include ?? []).includes('client_credentials') && ruleCoversScopes(rule, spec.scopes));
-  if (!allowing) {
-    await run({
-      action: 'create',
-      target: `rule ${GUIDE.ruleName}`,
-      detail: `client_credentials, any scope, ${GUIDE.tokenLifetimeMinutes} min tokens${hookMode ? ', running the inline hook' : ''}`,
-      apply: () => org.createRule(serverId(), required(policyId.value, 'policy'), hookMode ? withHook(guideRule(), hookId()) : guideRule()).then(() => undefined),
-    });
-  } else if (hookMode && (!state.hookId || allowing.actions?.token?.inlineHook?.id !== state.hookId) && allowing.id) {
-    const ruleId = allowing.id;
-    const current = allowing.actions?.token?.inlineHook?.id;
-    await run({
-      action: 'update',
-      target: `rule ${allowing.name}`,
-      detail: current ? `run the act hook instead of inline hook ${current}` : 'run the act hook (Use this inline hook)',
-      apply: () => org.replaceRule(serverId(), required(policyId.value, 'policy'), ruleId, withHook(allowing, hookId())).then(() => undefined),
-    });
+    await run(grantRuleStep(org, signInRules, 'authorization_code', GUIDE.signInRuleName, spec.scopes, serverId, signInPolicyId, sameList && !rules.some((rule) => ruleAllows(rule, TOKEN_EXCHANGE_GRANT_TYPE, spec.scopes)) ? 1 : 0));
+  } else {
+    const allowing = rules.find((rule) => ruleAllows(rule, 'client_credentials', spec.scopes));
+    if (!allowing) {
+      await run({
+        action: 'create',
+        target: `rule ${GUIDE.ruleName}`,
+        detail: `client_credentials, any scope, ${GUIDE.tokenLifetimeMinutes} min tokens${hookMode ? ', running the inline hook' : ''}`,
+        apply: () => org.createRule(serverId(), required(policyId.value, 'policy'), hookMode ? withHook(guideRule(), hookId()) : guideRule()).then(() => undefined),
+      });
+    } else if (hookMode && (!state.hookId || allowing.actions?.token?.inlineHook?.id !== state.hookId) && allowing.id) {
+      const ruleId = allowing.id;
+      const current = allowing.actions?.token?.inlineHook?.id;
+      await run({
+        action: 'update',
+        target: `rule ${allowing.name}`,
+        detail: current ? `run the act hook instead of inline hook ${current}` : 'run the act hook (Use this inline hook)',
+        apply: () => org.replaceRule(serverId(), required(policyId.value, 'policy'), ruleId, withHook(allowing, hookId())).then(() => undefined),
+      });
+    }
   }
 
   return {
@@ -295,6 +286,8 @@ export async function provision(org: OrgApi, spec: ProvisionSpec, options: { dry
     authServerId: state.serverId,
     clientId: state.clientId,
     ...(state.clientSecret ? { clientSecret: state.clientSecret } : {}),
+    ...(state.signInClientId ? { signInClientId: state.signInClientId } : {}),
+    ...(exchangeMode ? { signInRedirectUri: redirectUri } : {}),
     applied: !options.dryRun,
   };
 }
@@ -398,11 +391,6 @@ function withClients(policy: Policy, clientIds: readonly string[]): Policy {
   return { ...policy, conditions: { ...policy.conditions, clients: { include: [...include, ...clientIds.filter((id) => !include.includes(id))] } } };
 }
 
-/** An ACTIVE rule that allows the grant with the scopes. */
-function usableRule(rule: PolicyRule, grantType: string, scopes: readonly string[]): boolean {
-  return (rule.status ?? 'ACTIVE') === 'ACTIVE' && (rule.conditions?.grantTypes?.include ?? []).includes(grantType) && ruleCoversScopes(rule, scopes);
-}
-
 /** A rule for the grant, unless one of `rules` already allows it; `pending` counts rules this run creates before it (for its priority). */
 function grantRuleStep(
   org: OrgApi,
@@ -414,7 +402,7 @@ function grantRuleStep(
   policyId: () => string,
   pending = 0,
 ): Step | undefined {
-  if (rules.some((rule) => usableRule(rule, grantType, scopes))) return undefined;
+  if (rules.some((rule) => ruleAllows(rule, grantType, scopes))) return undefined;
   const priority = rules.length + pending + 1;
   return {
     action: 'create',

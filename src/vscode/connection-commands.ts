@@ -193,7 +193,7 @@ async function setSecret(services: Services, argument: unknown): Promise<boolean
     try {
       parsePrivateKeyText(value, 'the private key');
     } catch (error) {
-      throw new UserFacingError(`${messageOf(error)}: paste a PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----") or a private JWK`);
+      throw new UserFacingError(`${messageOf(error)}: paste a private key as PKCS#8 PEM (its first line says BEGIN PRIVATE KEY) or as a private JWK`);
     }
   }
   await services.secrets.store(connection, kind, value);

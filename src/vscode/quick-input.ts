@@ -38,46 +38,31 @@ export function input(options: InputStep): Promise<Step<string>> {
   box.password = options.password === true;
   box.ignoreFocusOut = true;
   box.buttons = options.canGoBack ? [vscode.QuickInputButtons.Back] : [];
-  return new Promise<Step<string>>((resolve) => {
-    let settled = false;
-    const finish = (result: Step<string>) => {
-      if (settled) return;
-      settled = true;
-      for (const subscription of subscriptions) subscription.dispose();
-      box.dispose();
-      resolve(result);
-    };
-    const subscriptions = [
-      box.onDidTriggerButton((button) => {
-        if (button === vscode.QuickInputButtons.Back) finish(BACK);
-      }),
-      box.onDidChangeValue((value) => {
-        box.validationMessage = options.validate?.(value);
-      }),
-      box.onDidAccept(async () => {
-        const value = box.value.trim();
-        const problem = options.validate?.(value);
-        if (problem) {
-          box.validationMessage = problem;
+  return settle<string>(box, (finish) => [
+    box.onDidChangeValue((value) => {
+      box.validationMessage = options.validate?.(value);
+    }),
+    box.onDidAccept(async () => {
+      const value = box.value.trim();
+      const problem = options.validate?.(value);
+      if (problem) {
+        box.validationMessage = problem;
+        return;
+      }
+      if (options.accept) {
+        box.busy = true;
+        box.enabled = false;
+        const refused = await options.accept(value);
+        box.busy = false;
+        box.enabled = true;
+        if (refused) {
+          box.validationMessage = refused;
           return;
         }
-        if (options.accept) {
-          box.busy = true;
-          box.enabled = false;
-          const refused = await options.accept(value);
-          box.busy = false;
-          box.enabled = true;
-          if (refused) {
-            box.validationMessage = refused;
-            return;
-          }
-        }
-        finish(value);
-      }),
-      box.onDidHide(() => finish(undefined)),
-    ];
-    box.show();
-  });
+      }
+      finish(value);
+    }),
+  ]);
 }
 
 export interface PickStep<T extends vscode.QuickPickItem> extends Common {
@@ -98,24 +83,7 @@ export function pick<T extends vscode.QuickPickItem>(options: PickStep<T>): Prom
   quickPick.matchOnDetail = true;
   if (options.active) quickPick.activeItems = [options.active];
   quickPick.buttons = options.canGoBack ? [vscode.QuickInputButtons.Back] : [];
-  return new Promise<Step<T>>((resolve) => {
-    let settled = false;
-    const finish = (result: Step<T>) => {
-      if (settled) return;
-      settled = true;
-      for (const subscription of subscriptions) subscription.dispose();
-      quickPick.dispose();
-      resolve(result);
-    };
-    const subscriptions = [
-      quickPick.onDidTriggerButton((button) => {
-        if (button === vscode.QuickInputButtons.Back) finish(BACK);
-      }),
-      quickPick.onDidAccept(() => finish(quickPick.selectedItems[0] ?? quickPick.activeItems[0])),
-      quickPick.onDidHide(() => finish(undefined)),
-    ];
-    quickPick.show();
-  });
+  return settle<T>(quickPick, (finish) => [quickPick.onDidAccept(() => finish(quickPick.selectedItems[0] ?? quickPick.activeItems[0]))]);
 }
 
 export interface PickManyStep<T extends vscode.QuickPickItem> extends Common {
@@ -152,5 +120,31 @@ export function pickMany<T extends vscode.QuickPickItem>(options: PickManyStep<T
       quickPick.onDidHide(() => finish(undefined)),
     ];
     quickPick.show();
+  });
+}
+
+/**
+ * Shows a quick input until it settles, once: Back, hidden (undefined), or what the listeners
+ * `listen` adds finish with. Everything is disposed of when it settles.
+ */
+function settle<R>(widget: vscode.InputBox | vscode.QuickPick<vscode.QuickPickItem>, listen: (finish: (result: Step<R>) => void) => vscode.Disposable[]): Promise<Step<R>> {
+  return new Promise<Step<R>>((resolve) => {
+    let settled = false;
+    const subscriptions: vscode.Disposable[] = [];
+    const finish = (result: Step<R>) => {
+      if (settled) return;
+      settled = true;
+      for (const subscription of subscriptions) subscription.dispose();
+      widget.dispose();
+      resolve(result);
+    };
+    subscriptions.push(
+      widget.onDidTriggerButton((button) => {
+        if (button === vscode.QuickInputButtons.Back) finish(BACK);
+      }),
+      widget.onDidHide(() => finish(undefined)),
+      ...listen(finish),
+    );
+    widget.show();
   });
 }

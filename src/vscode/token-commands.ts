@@ -14,9 +14,10 @@ import {
   looksLikeJwt,
   parseJwt,
   redactToken,
+  type SigningCredential,
   type Verification,
 } from '../core';
-import type { HumanPolicy, TokenResult } from '../oauth';
+import type { HumanPolicy, TokenRequestOptions, TokenResult } from '../oauth';
 import { registerCommand, showError, UserFacingError } from './command';
 import { pickConnection, pickHuman, requireLiveSandbox, signingCredential, START_SANDBOX } from './connections';
 import { log } from './log';
@@ -83,9 +84,6 @@ async function requestTokenCommand(services: Services, argument: unknown): Promi
   const scopes = strings(options.scopes) ?? (await pickScopes(connection));
   if (!scopes) return undefined;
   const credential = await signingCredential(connection, services.secrets);
-  const urls = connectionUrls(connection);
-  const { adviceFor, tokenErrorHint } = await oktaAdvice();
-  const { NetworkError, requestToken, TokenError } = await oauthClient();
   // Through a token inline hook the human travels in an act assertion on the token URL, signed
   // afresh for each attempt; the client assertion then carries no act.
   const viaHook = connection.actDelivery === 'inline-hook' && connection.hookUrl !== undefined && human !== null;
@@ -93,55 +91,12 @@ async function requestTokenCommand(services: Services, argument: unknown): Promi
     ? (await management()).actAssertionParameters({ clientId: connection.clientId, hookUrl: connection.hookUrl ?? '', human, credential, clock: nowSeconds, newId: () => crypto.randomUUID() })
     : undefined;
   const who = human ? ` for ${humanLabel(human)}` : ' without a human';
-  let result: TokenResult;
-  try {
-    result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `AGBAC: requesting a token${who} from ${connection.name}`, cancellable: true },
-      (_progress, cancellation) => {
-        const controller = new AbortController();
-        cancellation.onCancellationRequested(() => controller.abort());
-        return requestToken({
-          tokenEndpoint: urls.tokenEndpoint,
-          issuer: urls.issuer,
-          clientId: connection.clientId,
-          credential,
-          scopes,
-          ...(human && !viaHook ? { human } : {}),
-          ...(urlParameters ? { urlParameters } : {}),
-          audienceStyle: connection.audienceStyle,
-          hint: tokenErrorHint,
-          signal: controller.signal,
-          timeoutMs: REQUEST_TIMEOUT_MS,
-        });
-      },
-    );
-  } catch (error) {
-    if (error instanceof NetworkError && error.failure === 'aborted') {
-      log.info('token', `the token request to ${connection.name} was cancelled`);
-      return { kind: 'cancelled' };
-    }
-    if (error instanceof TokenError) {
-      const advice = adviceFor(error.error, error.errorDescription, { tokenEndpoint: urls.tokenEndpoint, clientId: connection.clientId, scopes });
-      log.warn('token', `${connection.name} refused the token request: ${error.error}${error.errorDescription ? ` (${error.errorDescription})` : ''}`);
-      showError(
-        COMMAND.requestToken,
-        `AGBAC: ${connection.name} refused the token request: ${error.error}${error.errorDescription ? ` (${error.errorDescription})` : ''}. ${advice.meaning} Fix: ${advice.fix}`,
-        [
-          ...(advice.guideStep ? [{ title: `Guide: ${advice.guideStep}`, command: COMMAND.openGuideStep, args: [advice.guideStep] }] : []),
-          { title: 'Run Doctor', command: COMMAND.runDoctor, args: [{ connection: connection.name }] },
-        ],
-      );
-      return { kind: 'refused', error: error.error, description: error.errorDescription, meaning: advice.meaning, fix: advice.fix, guideStep: advice.guideStep };
-    }
-    if (error instanceof NetworkError && (error.failure === 'refused' || error.failure === 'dns' || error.failure === 'timeout')) {
-      throw new UserFacingError(`${error.message}: check the org URL of "${connection.name}" (${connection.orgUrl}) and the network`, {
-        cause: error,
-        next: [{ title: 'Edit Connection', command: COMMAND.editConnection, args: [{ connection: connection.name }] }, START_SANDBOX],
-      });
-    }
-    throw error;
-  }
-  return received(services, connection, result, human ?? undefined, scopes);
+  const result = await sendTokenRequest(connection, scopes, credential, {
+    title: `AGBAC: requesting a token${who} from ${connection.name}`,
+    what: 'token request',
+    extra: { ...(human && !viaHook ? { human } : {}), ...(urlParameters ? { urlParameters } : {}) },
+  });
+  return 'accessToken' in result ? received(services, connection, result, human ?? undefined, scopes) : result;
 }
 
 /**
@@ -155,43 +110,71 @@ async function exchangeTokenCommand(services: Services, connection: Connection, 
   const session = await services.signIn.sessionFor(connection, scopes);
   const human: Human = { id: session.account.id, ...(session.account.label.includes('@') ? { email: session.account.label } : {}) };
   const credential = await signingCredential(connection, services.secrets);
+  const result = await sendTokenRequest(connection, scopes, credential, {
+    title: `AGBAC: exchanging ${humanLabel(human)}'s token as ${connection.clientId} at ${connection.name}`,
+    what: 'token exchange',
+    extra: { exchange: { subjectToken: session.accessToken, ...(connection.apiAudience ? { audience: connection.apiAudience } : {}) } },
+  });
+  return 'accessToken' in result ? received(services, connection, result, human, scopes) : result;
+}
+
+/**
+ * One token request under a cancellable progress notification. A refusal is explained with what
+ * it means and how to fix it (and, for an exchange, an offer to sign in again); an org that cannot
+ * be reached is named with a way to edit it; a cancellation is a result, not an error.
+ */
+async function sendTokenRequest(
+  connection: Connection,
+  scopes: readonly string[],
+  credential: SigningCredential,
+  request: { readonly title: string; readonly what: 'token request' | 'token exchange'; readonly extra: Pick<TokenRequestOptions, 'human' | 'urlParameters' | 'exchange'> },
+): Promise<TokenResult | Exclude<RequestResult, { kind: 'token' }>> {
   const urls = connectionUrls(connection);
   const { adviceFor, tokenErrorHint } = await oktaAdvice();
   const { NetworkError, requestToken, TOKEN_EXCHANGE_GRANT_TYPE, TokenError } = await oauthClient();
-  let result: TokenResult;
+  const exchange = request.what === 'token exchange';
   try {
-    result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `AGBAC: exchanging ${humanLabel(human)}'s token as ${connection.clientId} at ${connection.name}`, cancellable: true },
-      (_progress, cancellation) => {
-        const controller = new AbortController();
-        cancellation.onCancellationRequested(() => controller.abort());
-        return requestToken({
-          tokenEndpoint: urls.tokenEndpoint,
-          issuer: urls.issuer,
-          clientId: connection.clientId,
-          credential,
-          scopes,
-          exchange: { subjectToken: session.accessToken, ...(connection.apiAudience ? { audience: connection.apiAudience } : {}) },
-          audienceStyle: connection.audienceStyle,
-          hint: tokenErrorHint,
-          signal: controller.signal,
-          timeoutMs: REQUEST_TIMEOUT_MS,
-        });
-      },
-    );
+    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: request.title, cancellable: true }, (_progress, cancellation) => {
+      const controller = new AbortController();
+      cancellation.onCancellationRequested(() => controller.abort());
+      return requestToken({
+        tokenEndpoint: urls.tokenEndpoint,
+        issuer: urls.issuer,
+        clientId: connection.clientId,
+        credential,
+        scopes,
+        ...request.extra,
+        audienceStyle: connection.audienceStyle,
+        hint: tokenErrorHint,
+        signal: controller.signal,
+        timeoutMs: REQUEST_TIMEOUT_MS,
+      });
+    });
   } catch (error) {
-    if (error instanceof NetworkError && error.failure === 'aborted') return { kind: 'cancelled' };
+    if (error instanceof NetworkError && error.failure === 'aborted') {
+      log.info('token', `the ${request.what} to ${connection.name} was cancelled`);
+      return { kind: 'cancelled' };
+    }
     if (error instanceof TokenError) {
-      const advice = adviceFor(error.error, error.errorDescription, { tokenEndpoint: urls.tokenEndpoint, clientId: connection.clientId, scopes, grantType: TOKEN_EXCHANGE_GRANT_TYPE });
-      log.warn('token', `${connection.name} refused the token exchange: ${error.error}${error.errorDescription ? ` (${error.errorDescription})` : ''}`);
-      showError(COMMAND.requestToken, `AGBAC: ${connection.name} refused the token exchange: ${error.error}${error.errorDescription ? ` (${error.errorDescription})` : ''}. ${advice.meaning} Fix: ${advice.fix}`, [
-        { title: 'Sign In Again', command: COMMAND.signIn, args: [{ connection: connection.name }] },
+      const advice = adviceFor(error.error, error.errorDescription, { tokenEndpoint: urls.tokenEndpoint, clientId: connection.clientId, scopes, ...(exchange ? { grantType: TOKEN_EXCHANGE_GRANT_TYPE } : {}) });
+      const refusal = `${connection.name} refused the ${request.what}: ${error.error}${error.errorDescription ? ` (${error.errorDescription})` : ''}`;
+      log.warn('token', refusal);
+      showError(COMMAND.requestToken, `AGBAC: ${refusal}. ${advice.meaning} Fix: ${advice.fix}`, [
+        ...(advice.guideStep ? [{ title: `Guide: ${advice.guideStep}`, command: COMMAND.openGuideStep, args: [advice.guideStep] }] : []),
+        exchange
+          ? { title: 'Sign In Again', command: COMMAND.signIn, args: [{ connection: connection.name }] }
+          : { title: 'Run Doctor', command: COMMAND.runDoctor, args: [{ connection: connection.name }] },
       ]);
       return { kind: 'refused', error: error.error, description: error.errorDescription, meaning: advice.meaning, fix: advice.fix, guideStep: advice.guideStep };
     }
+    if (error instanceof NetworkError && (error.failure === 'refused' || error.failure === 'dns' || error.failure === 'timeout')) {
+      throw new UserFacingError(`${error.message}: check the org URL of "${connection.name}" (${connection.orgUrl}) and the network`, {
+        cause: error,
+        next: [{ title: 'Edit Connection', command: COMMAND.editConnection, args: [{ connection: connection.name }] }, START_SANDBOX],
+      });
+    }
     throw error;
   }
-  return received(services, connection, result, human, scopes);
 }
 
 /** Keeps a new token, shows it, and verifies it against its connection. */

@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
@@ -18,6 +18,7 @@ import type { AgbacApi } from '../../src/vscode/extension';
 import type { InspectorModel } from '../../src/vscode/model/inspector-protocol';
 import type { RowSnapshot } from '../../src/vscode/tree';
 import { closeAll, waitFor, workspaceUri } from './helpers';
+import { filesUnder, leaksIn, PRIVATE_KEY, WHOLE_JWT } from './leaks';
 import { fillSecret, page, query, queryUntil, screenshot } from './page';
 
 const EXTENSION_ID = 'agbac.agbac-toolkit';
@@ -34,8 +35,6 @@ async function sidebarWidth(): Promise<number> {
 }
 
 /** A whole compact JWT: what must never be written anywhere. */
-const WHOLE_JWT = /eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{16,}/;
-const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----|"d"\s*:\s*"[\w-]{20,}"/;
 
 const random = (bytes: number) => randomBytes(bytes).toString('base64url');
 const CLIENT_SECRET = `flow-secret-${random(36)}`;
@@ -52,43 +51,6 @@ function row(rows: readonly RowSnapshot[], ...labels: string[]): RowSnapshot {
   }
   assert.ok(current);
   return current;
-}
-
-/** Every file under `folder`, skipping what cannot be read. */
-function filesUnder(folder: string, found: string[] = []): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(folder);
-  } catch {
-    return found;
-  }
-  for (const name of names) {
-    const path = join(folder, name);
-    try {
-      const stat = statSync(path);
-      if (stat.isDirectory()) filesUnder(path, found);
-      else if (stat.isFile() && stat.size < 64 * 1024 * 1024) found.push(path);
-    } catch {
-      // Gone already (a lock file, a socket).
-    }
-  }
-  return found;
-}
-
-/** What the files hold that must not be written anywhere: the given secrets, whole JWTs, private keys. */
-function leaksIn(files: readonly string[], secrets: readonly string[]): string[] {
-  const leaks: string[] = [];
-  for (const file of files) {
-    const text = readFileSync(file).toString('latin1');
-    for (const secret of secrets) {
-      const at = text.indexOf(secret);
-      // What surrounds it says who wrote it (the secret itself is not repeated).
-      if (at >= 0) leaks.push(`${file}: a secret, near ${JSON.stringify(text.slice(Math.max(0, at - 160), at).replace(/[^\x20-\x7e]/g, '.'))}`);
-    }
-    if (WHOLE_JWT.test(text)) leaks.push(`${file}: a whole JWT (${WHOLE_JWT.exec(text)?.[0].slice(0, 24) ?? ''}…)`);
-    if (PRIVATE_KEY.test(text)) leaks.push(`${file}: a private key`);
-  }
-  return leaks;
 }
 
 describe('the AGBAC sidebar, from an empty profile', function () {

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
@@ -15,6 +15,7 @@ import { DEFAULT_IDS } from '../../src/sandbox';
 import type { AgbacApi } from '../../src/vscode/extension';
 import type { InspectorModel } from '../../src/vscode/model/inspector-protocol';
 import { closeAll, waitFor } from './helpers';
+import { filesUnder, leaksIn, WHOLE_JWT } from './leaks';
 import { page, query, queryUntil, screenshot } from './page';
 
 const EXTENSION_ID = 'agbac.agbac-toolkit';
@@ -24,7 +25,6 @@ const random = (bytes: number) => randomBytes(bytes).toString('base64url');
 const CLIENT_SECRET = `exchange-secret-${random(36)}`;
 const API_TOKEN = `00exchangetoken${random(24).replace(/[-_]/g, 'x')}`;
 const PASSWORD = `dev-${random(18)}`;
-const WHOLE_JWT = /eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{16,}/;
 
 /** Types into the sign-in tab; a password travels in a file the bridge deletes, never in a request line. */
 async function fill(selector: string, text: string, secret = false): Promise<void> {
@@ -35,26 +35,6 @@ async function fill(selector: string, text: string, secret = false): Promise<voi
   const file = join(mkdtempSync(join(tmpdir(), 'agbac-fill-')), 'text');
   writeFileSync(file, text, { mode: 0o600 });
   await page({ action: 'fill', page: SIGN_IN_TAB, selector, textFile: file });
-}
-
-function filesUnder(folder: string, found: string[] = []): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(folder);
-  } catch {
-    return found;
-  }
-  for (const name of names) {
-    const path = join(folder, name);
-    try {
-      const stat = statSync(path);
-      if (stat.isDirectory()) filesUnder(path, found);
-      else if (stat.isFile() && stat.size < 64 * 1024 * 1024) found.push(path);
-    } catch {
-      // Gone already.
-    }
-  }
-  return found;
 }
 
 describe('delegation a person gave: sign-in, token exchange, the chain in the inspector', function () {
@@ -173,13 +153,7 @@ describe('delegation a person gave: sign-in, token exchange, the chain in the in
     const runRoot = dirname(tmpdir());
     const files = filesUnder(runRoot);
     assert.ok(files.some((file) => /AGBAC\.log$/.test(file)), 'the AGBAC log file is not under the run root');
-    const leaks: string[] = [];
-    for (const path of files) {
-      const text = readFileSync(path).toString('latin1');
-      if (text.includes(PASSWORD) || text.includes(CLIENT_SECRET) || text.includes(API_TOKEN)) leaks.push(`${path}: a secret`);
-      if (WHOLE_JWT.test(text)) leaks.push(`${path}: a whole JWT`);
-    }
-    assert.deepEqual(leaks, []);
+    assert.deepEqual(leaksIn(files, [PASSWORD, CLIENT_SECRET, API_TOKEN]), []);
     const log = files.filter((file) => /AGBAC\.log$/.test(file)).map((file) => readFileSync(file, 'utf8')).join('\n');
     assert.match(log, new RegExp(`${DEFAULT_IDS.alice} signed in at Sandbox for openid profile finance\\.read: eyJ[\\w-]{5}…[\\w-]{6}`));
   });

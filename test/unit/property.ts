@@ -19,46 +19,52 @@ export interface Budget {
   readonly seed?: number;
 }
 
-/** Checks a synchronous property; returns how many inputs ran and the slowest one's time. */
-export function holds<T>(arbitrary: fc.Arbitrary<T>, predicate: (value: T) => void, budget: Budget): { runs: number; slowestMs: number } {
+/** Times each input of a property and remembers the slowest, to hold it to the budget at the end. */
+function stopwatch<T>(budget: Budget) {
   let slowest = 0;
   let slowestInput: T | undefined;
+  return {
+    record(value: T, started: number): void {
+      const took = performance.now() - started;
+      if (took > slowest) {
+        slowest = took;
+        slowestInput = value;
+      }
+    },
+    verdict(): { runs: number; slowestMs: number } {
+      const limit = budget.maxMs ?? 1000;
+      assert.ok(slowest < limit, `one input took ${slowest.toFixed(0)} ms (limit ${limit}): ${fc.stringify(slowestInput).slice(0, 300)}`);
+      return { runs: budget.runs, slowestMs: slowest };
+    },
+  };
+}
+
+/** Checks a synchronous property; returns how many inputs ran and the slowest one's time. */
+export function holds<T>(arbitrary: fc.Arbitrary<T>, predicate: (value: T) => void, budget: Budget): { runs: number; slowestMs: number } {
+  const watch = stopwatch<T>(budget);
   fc.assert(
     fc.property(arbitrary, (value) => {
       const started = performance.now();
       predicate(value);
-      const took = performance.now() - started;
-      if (took > slowest) {
-        slowest = took;
-        slowestInput = value;
-      }
+      watch.record(value, started);
     }),
     { numRuns: budget.runs, seed: budget.seed ?? SEED, endOnFailure: true },
   );
-  const limit = budget.maxMs ?? 1000;
-  assert.ok(slowest < limit, `one input took ${slowest.toFixed(0)} ms (limit ${limit}): ${fc.stringify(slowestInput).slice(0, 300)}`);
-  return { runs: budget.runs, slowestMs: slowest };
+  return watch.verdict();
 }
 
 /** The same for an asynchronous property. */
 export async function holdsAsync<T>(arbitrary: fc.Arbitrary<T>, predicate: (value: T) => Promise<void>, budget: Budget): Promise<{ runs: number; slowestMs: number }> {
-  let slowest = 0;
-  let slowestInput: T | undefined;
+  const watch = stopwatch<T>(budget);
   await fc.assert(
     fc.asyncProperty(arbitrary, async (value) => {
       const started = performance.now();
       await predicate(value);
-      const took = performance.now() - started;
-      if (took > slowest) {
-        slowest = took;
-        slowestInput = value;
-      }
+      watch.record(value, started);
     }),
     { numRuns: budget.runs, seed: budget.seed ?? SEED, endOnFailure: true },
   );
-  const limit = budget.maxMs ?? 1000;
-  assert.ok(slowest < limit, `one input took ${slowest.toFixed(0)} ms (limit ${limit}): ${fc.stringify(slowestInput).slice(0, 300)}`);
-  return { runs: budget.runs, slowestMs: slowest };
+  return watch.verdict();
 }
 
 /** JSON values of every kind, nested a few levels, with awkward strings (controls, escapes, emoji). */

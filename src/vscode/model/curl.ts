@@ -57,9 +57,9 @@ export function curlTokenRequest(connection: Connection, human: Human | undefine
         ? `human ${human.id}${hookUrl ? ` (in an act assertion for the token inline hook at ${hookUrl})` : ''}`
         : 'no human (AGBAC denies a token without act)';
   const lines = [
-    `# AGBAC token request: connection ${oneLine(connection.name)}, agent ${connection.clientId} (${connection.authMethod}), ${oneLine(who).slice(1, -1)}.`,
+    `# AGBAC token request: connection ${oneLine(connection.name)}, agent ${connection.clientId} (${connection.authMethod}), ${who.replace(/[\r\n]+/g, ' ')}.`,
     `# ${needs.join('; ')}; nothing secret is written here.`,
-    `# Each assertion is signed fresh (new iat, exp and jti) each time: Okta accepts each jti once.`,
+    `# The assertions are signed afresh (new iat, exp and jti) on every run: Okta accepts each jti once.`,
     ...sign('CLIENT_ASSERTION', assertion),
   ];
   let target = shellQuote(urls.tokenEndpoint);
